@@ -1,0 +1,43 @@
+# Rolo: `make run` to try it, `make test` to check it.
+SHELL := /bin/bash
+VENV := .venv
+# Local development and tests run with DEBUG on unless told otherwise; production sets DEBUG=false.
+export DEBUG ?= true
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint e2e bench clean
+
+# Find a Python >= 3.12: the one .python-version names through pyenv, else any on PATH.
+PYTHON ?= $(shell for c in "$$(pyenv which python3 2>/dev/null)" python3.13 python3.12 python3 \
+	$$(ls -d $$HOME/.pyenv/versions/3.1[3-9]*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 2>/dev/null); do \
+	[ -n "$$c" ] && command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$c; break; }; done)
+
+$(STAMP): requirements.lock
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Rolo needs Python >= 3.12 (3.13 preferred, see .python-version); none was found." >&2; \
+		echo "Install one (e.g. 'pyenv install 3.13') and run make again." >&2; exit 1; fi
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config import views
+from organizations import urls as organization_urls
+from organizations.views import home
+
+tenant_urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    *organization_urls.tenant_urlpatterns,
+]
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include(organization_urls.account_urlpatterns)),
+    path("orgs/", include(organization_urls.organization_urlpatterns)),
+    path("invitations/", include(organization_urls.invitation_urlpatterns)),
+    path("o/<slug:slug>/", include(tenant_urlpatterns)),
+]

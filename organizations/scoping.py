@@ -1,0 +1,81 @@
+"""Tenant scopes: reading a tenant model outside a scope raises instead of leaking.
+
+The tenancy middleware activates the scope of the organization named in the URL for the
+whole request (view and template rendering). Code that legitimately works across
+organizations (admin, management commands, invitation acceptance) opts out with
+`scopes_disabled()` and says why next to it. The idea is django-scopes' (as used by
+pretix), reduced to the one dimension Rolo has: the organization.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db import models
+
+_DISABLED = object()
+_current: ContextVar[object | None] = ContextVar("rolo_tenant_scope", default=None)
+
+
+class ScopeError(RuntimeError):
+    """A tenant model was read without an active organization scope."""
+
+
+@contextmanager
+def scope(*, organization) -> Iterator[None]:
+    """Run the block with `organization` as the only tenant whose rows can be read."""
+    token = _current.set(organization)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+@contextmanager
+def scopes_disabled() -> Iterator[None]:
+    """Run the block with tenant scoping switched off; every caller must say why."""
+    token = _current.set(_DISABLED)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def current_organization():
+    """Return the organization of the active scope, or None when there is none."""
+    value = _current.get()
+    return None if value is _DISABLED else value
+
+
+class ScopedManager(models.Manager):
+    """A manager that refuses to read outside a scope and filters to the scope's tenant."""
+
+    def get_queryset(self) -> models.QuerySet:
+        value = _current.get()
+        queryset = super().get_queryset()
+        if value is _DISABLED:
+            return queryset
+        if value is None:
+            raise ScopeError(
+                f"{self.model._meta.label} is a tenant model: read it inside "
+                "organizations.scoping.scope(organization=...) or, deliberately, "
+                "scopes_disabled()."
+            )
+        return queryset.filter(organization=value)
+
+
+class TenantModel(models.Model):
+    """Base for every row that belongs to an organization.
+
+    The organization is set once at creation and never changes; filter on it directly
+    even where it could be derived through another foreign key (docs/scaling.md).
+    """
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+
+    objects = ScopedManager()
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,231 @@
+"""Views for accounts, organizations, members and invitations."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from organizations import services
+from organizations.forms import (
+    InvitationForm,
+    MembershipRoleForm,
+    OrganizationForm,
+    SignupForm,
+    ThrottledLoginForm,
+)
+from organizations.models import Invitation, Membership, Role
+from organizations.permissions import owner_required, require_role
+from organizations.scoping import scopes_disabled
+
+
+class RoloLoginView(LoginView):
+    form_class = ThrottledLoginForm
+    redirect_authenticated_user = True
+
+
+def _safe_next(request: HttpRequest) -> str | None:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("organization_list")
+    form = SignupForm(request.POST or None, initial={"email": request.GET.get("email", "")})
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome to Rolo! Create your first organization."))
+        return redirect(_safe_next(request) or "organization_list")
+    return render(request, "registration/signup.html", {"form": form, "next": _safe_next(request)})
+
+
+@login_required
+def organization_list(request: HttpRequest) -> HttpResponse:
+    """List the user's organizations and create a new one."""
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organization = services.organization_create(
+            name=form.cleaned_data["name"], owner=request.user
+        )
+        organization.default_country = form.cleaned_data["default_country"]
+        organization.save(update_fields=["default_country"])
+        messages.success(
+            request, _("%(name)s is ready. You are its owner.") % {"name": organization.name}
+        )
+        return redirect(organization)
+    memberships = (
+        Membership.objects.filter(user=request.user)
+        .select_related("organization")
+        .annotate(member_count=Count("organization__memberships"))
+        .order_by("organization__name")
+    )
+    return render(
+        request,
+        "organizations/organization_list.html",
+        {"form": form, "memberships": memberships},
+    )
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send the user to the organization they used last, or to their list."""
+    slug = request.session.get("last_organization")
+    if slug and Membership.objects.filter(user=request.user, organization__slug=slug).exists():
+        return redirect("dashboard", slug=slug)
+    return redirect("organization_list")
+
+
+@require_role(Role.OWNER, Role.MEMBER)
+def member_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """Members and roles; owners also invite, change roles and remove members here."""
+    organization = request.organization
+    is_owner = request.membership.is_owner
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST":
+        if not is_owner:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                sent = services.invitation_create(
+                    organization=organization,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    invited_by=request.user,
+                    accept_url=lambda token: request.build_absolute_uri(
+                        reverse("invitation_accept", kwargs={"token": token})
+                    ),
+                )
+            except ValidationError as error:
+                form.add_error("email", error)
+            else:
+                messages.success(
+                    request,
+                    _("Invitation sent to %(email)s.") % {"email": sent.invitation.email},
+                )
+                return redirect("member_list", slug=organization.slug)
+    memberships = (
+        Membership.objects.filter(organization=organization)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    invitations = (
+        Invitation.objects.filter(organization=organization).pending().select_related("invited_by")
+        if is_owner
+        else Invitation.objects.none()
+    )
+    return render(
+        request,
+        "organizations/member_list.html",
+        {
+            "memberships": memberships,
+            "invitations": invitations,
+            "form": form,
+            "roles": Role.choices,
+            "is_owner": is_owner,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@owner_required
+def member_change_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), organization=request.organization, pk=pk
+    )
+    form = MembershipRoleForm(request.POST, instance=Membership(role=membership.role))
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid role."))
+        return redirect("member_list", slug=slug)
+    try:
+        services.membership_change_role(membership=membership, role=form.cleaned_data["role"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(user)s is now %(role)s.")
+            % {"user": membership.user, "role": membership.get_role_display().lower()},
+        )
+    return redirect("member_list", slug=slug)
+
+
+@require_POST
+@owner_required
+def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), organization=request.organization, pk=pk
+    )
+    try:
+        services.membership_remove(membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("member_list", slug=slug)
+    messages.success(
+        request,
+        _("%(user)s was removed from %(organization)s.")
+        % {"user": membership.user, "organization": request.organization.name},
+    )
+    if membership.user_id == request.user.pk:
+        return redirect("organization_list")
+    return redirect("member_list", slug=slug)
+
+
+@require_POST
+@owner_required
+def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(
+        Invitation.objects.filter(organization=request.organization).pending(), pk=pk
+    )
+    invitation.delete()
+    messages.success(
+        request, _("The invitation to %(email)s was revoked.") % {"email": invitation.email}
+    )
+    return redirect("member_list", slug=slug)
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Show an invitation and, on POST by the invited user, join the organization."""
+    # The token names the organization; no scope can exist before it is read.
+    with scopes_disabled():
+        invitation = (
+            Invitation.objects.select_related("organization", "invited_by")
+            .filter(token_hash=Invitation.hash_token(token))
+            .first()
+        )
+    if invitation is None or not invitation.is_pending:
+        return render(request, "organizations/invitation_invalid.html", status=404)
+    if not request.user.is_authenticated:
+        return render(request, "organizations/invitation_accept.html", {"invitation": invitation})
+    if request.method == "POST":
+        try:
+            membership = services.invitation_accept(invitation=invitation, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("You joined %(organization)s.") % {"organization": invitation.organization.name},
+            )
+            return redirect(membership.organization)
+    return render(
+        request,
+        "organizations/invitation_accept.html",
+        {
+            "invitation": invitation,
+            "email_matches": request.user.email.lower() == invitation.email.lower(),
+        },
+    )

@@ -1,0 +1,92 @@
+"""Shared fixtures: the cast of every test, named once.
+
+alice owns Acme, bob and carol are members there, gina is a guest of Acme, and mallory
+owns Globex and nothing at Acme. Tests say who acts, who created, who is mentioned.
+"""
+
+import os
+
+import pytest
+
+from organizations.models import Role
+from organizations.scoping import scopes_disabled
+from tests import factories
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def unscoped():
+    """Read tenant rows in a test's own assertions, across organizations."""
+    with scopes_disabled():
+        yield
+
+
+@pytest.fixture
+def acme(db):
+    return factories.OrganizationFactory(name="Acme", slug="acme")
+
+
+@pytest.fixture
+def globex(db):
+    return factories.OrganizationFactory(name="Globex", slug="globex")
+
+
+@pytest.fixture
+def alice(acme):
+    return factories.member(acme, Role.OWNER, email="alice@example.com", full_name="Alice Owner")
+
+
+@pytest.fixture
+def bob(acme):
+    return factories.member(acme, Role.MEMBER, email="bob@example.com", full_name="Bob Member")
+
+
+@pytest.fixture
+def carol(acme):
+    return factories.member(acme, Role.MEMBER, email="carol@example.com", full_name="Carol Member")
+
+
+@pytest.fixture
+def gina(acme):
+    return factories.member(acme, Role.GUEST, email="gina@example.com", full_name="Gina Guest")
+
+
+@pytest.fixture
+def mallory(globex):
+    return factories.member(
+        globex, Role.OWNER, email="mallory@example.com", full_name="Mallory Outsider"
+    )
+
+
+@pytest.fixture
+def cast(alice, bob, carol, gina, mallory):
+    """Everyone at once, by name."""
+    return {"alice": alice, "bob": bob, "carol": carol, "gina": gina, "mallory": mallory}
+
+
+@pytest.fixture
+def client_for(client):
+    """Return a test client logged in as the given user (or anonymous for None)."""
+
+    def login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login

@@ -1,0 +1,62 @@
+"""factory-boy factories for every model; tenant rows are created outside any scope."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from organizations.models import Membership, Organization, Role
+from organizations.scoping import scopes_disabled
+
+PASSWORD = "correct horse battery staple"
+
+
+class TenantFactory(factory.django.DjangoModelFactory):
+    """Base for tenant models: creation is a deliberate cross-scope write in tests."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with scopes_disabled():
+            return super()._create(model_class, *args, **kwargs)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    full_name = factory.Faker("name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    slug = factory.Sequence(lambda n: f"org-{n}")
+
+
+class MembershipFactory(TenantFactory):
+    class Meta:
+        model = Membership
+
+    organization = factory.SubFactory(OrganizationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.MEMBER
+
+
+def member(organization: Organization, role: str = Role.MEMBER, **user_fields):
+    """Create a user with a membership of `role` in `organization`."""
+    user = UserFactory(**user_fields)
+    MembershipFactory(organization=organization, user=user, role=role)
+    return user
