@@ -40,6 +40,10 @@ class ThrottledLoginForm(AuthenticationForm):
         ),
     }
 
+    def clean_username(self) -> str:
+        # Accounts store their email in lowercase, so the address typed is matched that way.
+        return self.cleaned_data["username"].strip().lower()
+
     def clean(self):
         email = self.cleaned_data.get("username") or ""
         password = self.cleaned_data.get("password")
