@@ -3,7 +3,7 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from organizations.models import Membership, Organization, Role
+from organizations.models import Invitation, Membership, Organization, Role
 from organizations.scoping import scopes_disabled
 
 PASSWORD = "correct horse battery staple"
@@ -60,3 +60,18 @@ def member(organization: Organization, role: str = Role.MEMBER, **user_fields):
     user = UserFactory(**user_fields)
     MembershipFactory(organization=organization, user=user, role=role)
     return user
+
+
+class InvitationFactory(TenantFactory):
+    """A pending invitation; the plain token is kept on the instance as `token`."""
+
+    class Meta:
+        model = Invitation
+        exclude = ("token",)
+
+    organization = factory.SubFactory(OrganizationFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+    role = Role.MEMBER
+    token = factory.LazyFunction(lambda: Invitation.new_token()[0])
+    token_hash = factory.LazyAttribute(lambda o: Invitation.hash_token(o.token))
+    expires_at = factory.LazyFunction(Invitation.default_expiry)

@@ -1,0 +1,146 @@
+"""Who gets what on every URL under /o/<slug>/ (after pretix's test_permissions.py).
+
+One table, ROUTES, names every organization URL with the status each role gets. A new
+URL under /o/<slug>/ must be added here: `test_every_organization_url_is_in_the_table`
+fails until it is. Whoever is not a member (mallory), or asks for a slug that does not
+exist, gets the same 404 on every URL; anonymous visitors are sent to log in.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from organizations.models import Invitation, Membership, Role
+from tests import factories
+
+
+@dataclass(frozen=True)
+class World:
+    """The rows a route may need beyond the organization: carol's membership, an invitation."""
+
+    acme: Any
+    carol_membership: Membership
+    invitation: Invitation
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    kwargs: Callable[[World], dict]
+    method: str
+    expect: dict[str, int]
+    data: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.method.upper()} {self.name}"
+
+
+def no_kwargs(world: World) -> dict:
+    return {}
+
+
+def carol(world: World) -> dict:
+    return {"pk": world.carol_membership.pk}
+
+
+def pending_invitation(world: World) -> dict:
+    return {"pk": world.invitation.pk}
+
+
+OWNER_ONLY_POST = {"guest": 403, "member": 403, "owner": 302}
+
+# Every URL under /o/<slug>/: (url name, kwargs builder, method, status per role).
+ROUTES = [
+    Route("dashboard", no_kwargs, "get", {"guest": 200, "member": 200, "owner": 200}),
+    Route("member_list", no_kwargs, "get", {"guest": 403, "member": 200, "owner": 200}),
+    Route(
+        "member_list",
+        no_kwargs,
+        "post",
+        {"guest": 403, "member": 403, "owner": 302},
+        data={"email": "dora@example.com", "role": Role.MEMBER},
+    ),
+    Route("member_change_role", carol, "post", OWNER_ONLY_POST, data={"role": Role.GUEST}),
+    Route("member_remove", carol, "post", OWNER_ONLY_POST),
+    Route("invitation_revoke", pending_invitation, "post", OWNER_ONLY_POST),
+]
+
+ROLE_PEOPLE = {"guest": "gina", "member": "bob", "owner": "alice"}
+
+
+@pytest.fixture
+def world(acme, cast) -> World:
+    return World(
+        acme=acme,
+        carol_membership=Membership.objects.get(user=cast["carol"], organization=acme),
+        invitation=factories.InvitationFactory(organization=acme, invited_by=cast["alice"]),
+    )
+
+
+def request(client, route: Route, world: World, slug: str = "acme"):
+    url = reverse(route.name, kwargs={"slug": slug, **route.kwargs(world)})
+    return getattr(client, route.method)(url, route.data)
+
+
+def with_roles(routes: list[Route]) -> list:
+    return [
+        pytest.param(route, role, id=f"{route}-{role}")
+        for route in routes
+        for role in ("guest", "member", "owner")
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_anonymous_visitors_are_sent_to_log_in(client, world, route):
+    response = request(client, route, world)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login") + "?next=/o/acme/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_a_user_of_another_organization_gets_404(client_for, world, cast, route):
+    response = request(client_for(cast["mallory"]), route, world)
+
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_an_unknown_organization_is_404_like_one_you_do_not_belong_to(
+    client_for, world, cast, route
+):
+    response = request(client_for(cast["alice"]), route, world, slug="no-such-org")
+
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "role"), with_roles(ROUTES))
+def test_each_role_gets_the_status_of_the_table(client_for, world, cast, route, role):
+    response = request(client_for(cast[ROLE_PEOPLE[role]]), route, world)
+
+    assert response.status_code == route.expect[role]
+
+
+def organization_url_names(patterns=None, prefix: str = "") -> set[str]:
+    """Return the names of every URL pattern whose route starts with o/<slug:slug>/."""
+    names: set[str] = set()
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            names |= organization_url_names(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern) and route.startswith("o/<slug:slug>/") and entry.name:
+            names.add(entry.name)
+    return names
+
+
+def test_every_organization_url_is_in_the_table():
+    missing = organization_url_names() - {route.name for route in ROUTES}
+
+    assert not missing, f"Add these URLs to ROUTES in {__name__}: {sorted(missing)}"
