@@ -9,43 +9,53 @@ from organizations.scoping import ScopedManager, TenantModel
 
 @checks.register(checks.Tags.models)
 def check_tenant_models(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
-    """Every tenant model is scoped by default, and its unique constraints name the tenant."""
+    """Run `check_tenant_model` on every model of `app_configs` (all apps when None)."""
+    if app_configs is None:
+        models_to_check = apps.get_models()
+    else:
+        models_to_check = [model for config in app_configs for model in config.get_models()]
     errors: list[checks.CheckMessage] = []
-    for model in apps.get_models():
-        if not issubclass(model, TenantModel):
-            continue
-        label = model._meta.label
-        if model._meta.label != "organizations.Membership" and not isinstance(
-            model._default_manager, ScopedManager
+    for model in models_to_check:
+        if issubclass(model, TenantModel):
+            errors.extend(check_tenant_model(model))
+    return errors
+
+
+def check_tenant_model(model: type[TenantModel]) -> list[checks.CheckMessage]:
+    """A tenant model is scoped by default, and its unique constraints name the tenant."""
+    errors: list[checks.CheckMessage] = []
+    label = model._meta.label
+    if label != "organizations.Membership" and not isinstance(
+        model._default_manager, ScopedManager
+    ):
+        errors.append(
+            checks.Error(
+                f"{label}'s default manager does not refuse unscoped reads.",
+                hint="Use organizations.scoping.ScopedManager (or a subclass).",
+                obj=model,
+                id="rolo.E001",
+            )
+        )
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and (
+            "organization" not in (constraint.fields or ())
         ):
             errors.append(
                 checks.Error(
-                    f"{label}'s default manager does not refuse unscoped reads.",
-                    hint="Use organizations.scoping.ScopedManager (or a subclass).",
+                    f"{label} constraint {constraint.name!r} does not include organization.",
+                    hint="Uniqueness must stay within one organization.",
                     obj=model,
-                    id="rolo.E001",
+                    id="rolo.E002",
                 )
             )
-        for constraint in model._meta.constraints:
-            if isinstance(constraint, models.UniqueConstraint) and (
-                "organization" not in (constraint.fields or ())
-            ):
-                errors.append(
-                    checks.Error(
-                        f"{label} constraint {constraint.name!r} does not include organization.",
-                        hint="Uniqueness must stay within one organization.",
-                        obj=model,
-                        id="rolo.E002",
-                    )
+    for field in model._meta.local_fields:
+        if field.unique and not field.primary_key and field.name != "token_hash":
+            errors.append(
+                checks.Error(
+                    f"{label}.{field.name} is unique across organizations.",
+                    hint="Use a UniqueConstraint that includes organization.",
+                    obj=model,
+                    id="rolo.E003",
                 )
-        for field in model._meta.local_fields:
-            if field.unique and not field.primary_key and field.name != "token_hash":
-                errors.append(
-                    checks.Error(
-                        f"{label}.{field.name} is unique across organizations.",
-                        hint="Use a UniqueConstraint that includes organization.",
-                        obj=model,
-                        id="rolo.E003",
-                    )
-                )
+            )
     return errors
