@@ -8,6 +8,8 @@ from organizations.views import home
 tenant_urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     *organization_urls.tenant_urlpatterns,
+    path("contacts/", include("contacts.urls")),
+    path("companies/", include("companies.urls")),
 ]
 
 urlpatterns = [

@@ -225,3 +225,62 @@ class Invitation(TenantModel):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class ListEntry(TenantModel):
+    """An entry of an organization's editable list (types, sectors)."""
+
+    name = models.CharField(_("name"), max_length=80)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RecordType(ListEntry):
+    """A kind of relationship (Client, Supplier, ...) for contacts and companies."""
+
+    DEFAULTS = ["Client", "Supplier", "Partner", "Lead", "Collaborator"]
+
+    class Meta(ListEntry.Meta):
+        verbose_name = _("type")
+        verbose_name_plural = _("types")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="recordtype_unique_name")
+        ]
+
+
+class Sector(ListEntry):
+    """A business sector (Energy, ICT, ...) for companies."""
+
+    DEFAULTS = [
+        "Agriculture",
+        "Automotive",
+        "Construction",
+        "Consulting",
+        "Education",
+        "Energy",
+        "Finance",
+        "Food & Beverage",
+        "Healthcare",
+        "ICT",
+        "Logistics",
+        "Manufacturing",
+        "Media",
+        "Pharmaceutical",
+        "Public Administration",
+        "Real Estate",
+        "Retail",
+        "Tourism",
+    ]
+
+    class Meta(ListEntry.Meta):
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="sector_unique_name")
+        ]

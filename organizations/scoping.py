@@ -47,6 +47,35 @@ def current_organization():
     return None if value is _DISABLED else value
 
 
+class _UnscopedQuerySetMixin:
+    """A queryset built outside any scope: it can be chained, never evaluated.
+
+    Building stays possible so that class-level querysets (a ModelForm's choices) can
+    exist at import time; forms replace them with scoped ones before use.
+    """
+
+    def _refuse(self, *args, **kwargs):
+        raise ScopeError(
+            f"{self.model._meta.label} is a tenant model: read it inside "
+            "organizations.scoping.scope(organization=...) or, deliberately, "
+            "scopes_disabled()."
+        )
+
+    _fetch_all = count = exists = iterator = aggregate = update = delete = _refuse
+    in_bulk = contains = explain = _update = _raw_delete = _refuse
+
+
+_unscoped_classes: dict[type, type] = {}
+
+
+def _unscoped_class(queryset_class: type) -> type:
+    if queryset_class not in _unscoped_classes:
+        _unscoped_classes[queryset_class] = type(
+            f"Unscoped{queryset_class.__name__}", (_UnscopedQuerySetMixin, queryset_class), {}
+        )
+    return _unscoped_classes[queryset_class]
+
+
 class ScopedManager(models.Manager):
     """A manager that refuses to read outside a scope and filters to the scope's tenant."""
 
@@ -56,11 +85,8 @@ class ScopedManager(models.Manager):
         if value is _DISABLED:
             return queryset
         if value is None:
-            raise ScopeError(
-                f"{self.model._meta.label} is a tenant model: read it inside "
-                "organizations.scoping.scope(organization=...) or, deliberately, "
-                "scopes_disabled()."
-            )
+            queryset.__class__ = _unscoped_class(queryset.__class__)
+            return queryset
         return queryset.filter(organization=value)
 
 

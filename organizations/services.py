@@ -13,7 +13,15 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from organizations.models import Invitation, Membership, Organization, Role, User
+from organizations.models import (
+    Invitation,
+    Membership,
+    Organization,
+    RecordType,
+    Role,
+    Sector,
+    User,
+)
 from organizations.scoping import scope
 
 
@@ -31,8 +39,21 @@ def organization_create(*, name: str, owner: User, slug: str | None = None) -> O
     """Create an organization with `owner` as its first owner."""
     organization = Organization.objects.create(name=name, slug=slug or unique_slug(name))
     Membership.objects.create(organization=organization, user=owner, role=Role.OWNER)
+    organization_seed_lists(organization=organization)
     _run_organization_created_hooks(organization)
     return organization
+
+
+def organization_seed_lists(*, organization: Organization) -> None:
+    """Give a new organization the default types and sectors; it edits them later."""
+    with scope(organization=organization):
+        for model in (RecordType, Sector):
+            existing = set(model.objects.values_list("name", flat=True))
+            model.objects.bulk_create(
+                model(organization=organization, name=name, position=index)
+                for index, name in enumerate(model.DEFAULTS)
+                if name not in existing
+            )
 
 
 def _run_organization_created_hooks(organization: Organization) -> None:

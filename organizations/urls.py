@@ -45,6 +45,7 @@ invitation_urlpatterns = [
 
 tenant_urlpatterns = [
     path("members/", views.member_list, name="member_list"),
+    path("members/autocomplete/", views.member_autocomplete, name="member_autocomplete"),
     path("members/<int:pk>/role/", views.member_change_role, name="member_change_role"),
     path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),

@@ -5,7 +5,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -227,5 +227,32 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         {
             "invitation": invitation,
             "email_matches": request.user.email.lower() == invitation.email.lower(),
+        },
+    )
+
+
+@require_role(Role.OWNER, Role.MEMBER)
+def member_autocomplete(request: HttpRequest, slug: str) -> HttpResponse:
+    """Members who can be mentioned (owners and members) matching ?q=, for the @ picker."""
+    q = request.GET.get("q", "").strip()[:100]
+    memberships = (
+        Membership.objects.filter(
+            organization=request.organization, role__in=[Role.OWNER, Role.MEMBER]
+        )
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+    if q:
+        memberships = memberships.filter(
+            Q(user__full_name__icontains=q) | Q(user__email__icontains=q)
+        )
+    return render(
+        request,
+        "_autocomplete_options.html",
+        {
+            "options": [
+                (m.user.email, m.user.display_name, m.user.email) for m in memberships[:10]
+            ],
+            "empty_text": _("No member matches."),
         },
     )

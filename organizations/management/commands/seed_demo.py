@@ -6,6 +6,7 @@ from django.db import transaction
 
 from organizations.models import Membership, Organization, Role, User
 from organizations.scoping import scope
+from organizations.services import organization_seed_lists
 
 DEMO_PASSWORD = "rolo-demo-2026"
 
@@ -55,8 +56,7 @@ class Command(BaseCommand):
                 Membership.objects.get_or_create(
                     organization=organization, user=users[email], defaults={"role": role}
                 )
-            if created:
-                self._run_app_hooks("organization_created", organization)
+            organization_seed_lists(organization=organization)
             with scope(organization=organization):
                 # Each upper app seeds its own demo rows (hooks keep the floors apart).
                 for config in apps.get_app_configs():
@@ -67,10 +67,3 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at /accounts/login/ as:"))
         for email, full_name in DEMO_USERS:
             self.stdout.write(f"  {email:<22} {full_name:<18} password: {DEMO_PASSWORD}")
-
-    def _run_app_hooks(self, name: str, organization: Organization) -> None:
-        for config in apps.get_app_configs():
-            hook = getattr(config, name, None)
-            if hook is not None:
-                with scope(organization=organization):
-                    hook(organization)

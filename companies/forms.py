@@ -1,0 +1,61 @@
+"""The company form and the contact-person form."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Company
+from organizations.directory_forms import TaxNumbersMixin
+from organizations.models import Organization, RecordType, Sector, User
+
+
+class CompanyForm(TaxNumbersMixin, forms.ModelForm):
+    class Meta:
+        model = Company
+        fields = [
+            "name",
+            "type",
+            "sector",
+            "description",
+            "pec",
+            "vat_number",
+            "tax_country",
+            "visibility",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6, "data-mentions": "true"}),
+            "visibility": forms.RadioSelect,
+            "tax_country": forms.TextInput(attrs={"size": 2, "placeholder": "IT"}),
+        }
+
+    def __init__(self, *args, organization: Organization, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.fields["type"].queryset = RecordType.objects.filter(organization=organization)
+        self.fields["sector"].queryset = Sector.objects.filter(organization=organization)
+        self.fields["description"].help_text = _(
+            "Markdown is supported. Type @ to mention a member (or @ followed by their email)."
+        )
+        if self.instance.pk and self.instance.created_by_id != user.pk:
+            self.fields["visibility"].disabled = True
+            self.fields["visibility"].help_text = _("Only the creator can change the visibility.")
+
+    def record_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class PersonForm(forms.Form):
+    """Add a contact person to a company: a contact picked from the visible ones."""
+
+    contact_id = forms.IntegerField(widget=forms.HiddenInput)
+    contact_name = forms.CharField(label=_("Person"), max_length=200, required=False)
+    role = forms.CharField(label=_("Role at the company"), max_length=120, required=False)
+
+    def __init__(self, *args, visible_contacts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.visible_contacts = visible_contacts
+
+    def clean_contact_id(self):
+        contact = self.visible_contacts.filter(pk=self.cleaned_data["contact_id"]).first()
+        if contact is None:
+            raise forms.ValidationError(_("Choose a person from the list."))
+        return contact

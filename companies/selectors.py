@@ -1,0 +1,101 @@
+"""Reads of companies: always through `Company.objects.visible_to(user, organization)`."""
+
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from companies.models import Affiliation, Company, CompanyEmail, CompanyPhone
+from organizations.models import Organization, User
+
+SORTS = {
+    "name": ["name", "id"],
+    "-created": ["-created_at", "-id"],
+    "-updated": ["-updated_at", "-id"],
+}
+
+
+def visible_persons(user: User, organization: Organization, **filters) -> QuerySet:
+    """Affiliations whose contact `user` may see (a private contact never leaks)."""
+    # Contacts sit on the same floor; the model is looked up, not imported, to keep
+    # companies free of a dependency on contacts.
+    contact_model = apps.get_model("contacts", "Contact")
+    return (
+        Affiliation.objects.filter(
+            organization=organization,
+            contact__in=contact_model.objects.visible_to(user, organization).values("pk"),
+            **filters,
+        )
+        .select_related("contact")
+        .order_by("-is_primary", "contact__last_name", "contact__first_name")
+    )
+
+
+def company_search(
+    user: User,
+    organization: Organization,
+    *,
+    q: str = "",
+    type_id: int | None = None,
+    sector_id: int | None = None,
+    visibility: str = "",
+) -> QuerySet:
+    """Visible companies matching the list's search and filters."""
+    companies = Company.objects.visible_to(user, organization)
+    for term in q.split():
+        companies = companies.filter(_term_condition(term, organization))
+    if type_id:
+        companies = companies.filter(type_id=type_id)
+    if sector_id:
+        companies = companies.filter(sector_id=sector_id)
+    if visibility:
+        companies = companies.filter(visibility=visibility)
+    return companies
+
+
+def _term_condition(term: str, organization: Organization) -> Q:
+    emails = CompanyEmail.objects.filter(
+        organization=organization, company=OuterRef("pk"), email__icontains=term
+    )
+    condition = (
+        Q(name__icontains=term)
+        | Q(vat_number__icontains=term)
+        | Q(pec__icontains=term)
+        | Exists(emails)
+    )
+    digits = "".join(ch for ch in term if ch.isdigit())
+    if len(digits) >= 3:
+        phones = CompanyPhone.objects.filter(
+            organization=organization, company=OuterRef("pk"), number__contains=digits
+        )
+        condition |= Exists(phones)
+    return condition
+
+
+def with_list_details(companies: QuerySet) -> QuerySet:
+    """Prefetch what a list row shows, in a fixed number of queries."""
+    return companies.select_related("type", "sector").prefetch_related("emails", "phones")
+
+
+def company_for_user(user: User, organization: Organization, pk: int) -> Company:
+    """Return the company if `user` may see it; 404 otherwise, exactly like a missing one."""
+    queryset = Company.objects.visible_to(user, organization).select_related("created_by")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def company_detail(user: User, organization: Organization, pk: int) -> Company:
+    """The company with everything its page shows, prefetched through visible querysets."""
+    queryset = (
+        Company.objects.visible_to(user, organization)
+        .select_related("type", "sector", "created_by", "organization")
+        .prefetch_related(
+            "emails",
+            "phones",
+            "addresses",
+            Prefetch(
+                "affiliations",
+                queryset=visible_persons(user, organization),
+                to_attr="visible_persons",
+            ),
+        )
+    )
+    return get_object_or_404(queryset, pk=pk)

@@ -1,0 +1,163 @@
+"""Shared shape of directory records (contacts, companies) and their detail rows.
+
+Contacts and companies each subclass these: the tables stay separate and simple, the
+rules (labels, limits, normalization, visibility) are written once.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from organizations.scoping import TenantModel
+from organizations.validators import format_phone
+from organizations.visibility import MentionBase, Visibility, VisibleManager
+
+# PRODUCT §2: up to three of each, enforced by the form, the service and the database
+# (positions 0-2, unique per record).
+MAX_DETAILS = 3
+
+
+class DirectoryRecord(TenantModel):
+    """Fields every contact and company has."""
+
+    description = models.TextField(_("description"), blank=True)
+    pec = models.EmailField(
+        _("certified email (PEC)"),
+        blank=True,
+        help_text=_("Optional certified email address (PEC)."),
+    )
+    vat_number = models.CharField(_("VAT number"), max_length=32, blank=True)
+    tax_country = models.CharField(
+        _("tax country"),
+        max_length=2,
+        blank=True,
+        help_text=_("Country used to check the VAT number and fiscal code (default: yours)."),
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility, default=Visibility.PUBLIC
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = VisibleManager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == Visibility.PRIVATE
+
+
+class EmailLabel(models.TextChoices):
+    WORK = "work", _("Work")
+    HOME = "home", _("Home")
+    OTHER = "other", _("Other")
+
+
+class PhoneLabel(models.TextChoices):
+    WORK = "work", _("Work")
+    MOBILE = "mobile", _("Mobile")
+    HOME = "home", _("Home")
+    FAX = "fax", _("Fax")
+    OTHER = "other", _("Other")
+
+
+class AddressLabel(models.TextChoices):
+    OFFICE = "office", _("Office")
+    HEADQUARTERS = "headquarters", _("Headquarters")
+    BILLING = "billing", _("Billing")
+    SHIPPING = "shipping", _("Shipping")
+    HOME = "home", _("Home")
+    OTHER = "other", _("Other")
+
+
+class DetailRow(TenantModel):
+    """One of up to three labelled emails, phones or addresses of a record."""
+
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position"]
+
+
+class EmailBase(DetailRow):
+    label = models.CharField(_("label"), max_length=10, choices=EmailLabel, default=EmailLabel.WORK)
+    email = models.EmailField(_("email"))
+
+    class Meta(DetailRow.Meta):
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class PhoneBase(DetailRow):
+    label = models.CharField(_("label"), max_length=10, choices=PhoneLabel, default=PhoneLabel.WORK)
+    number = models.CharField(_("number"), max_length=20, help_text=_("Stored in E.164."))
+
+    class Meta(DetailRow.Meta):
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.formatted
+
+    @property
+    def formatted(self) -> str:
+        return format_phone(self.number)
+
+
+class AddressBase(DetailRow):
+    label = models.CharField(
+        _("label"), max_length=12, choices=AddressLabel, default=AddressLabel.OFFICE
+    )
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+
+    class Meta(DetailRow.Meta):
+        abstract = True
+
+    def __str__(self) -> str:
+        return ", ".join(self.lines)
+
+    @property
+    def lines(self) -> list[str]:
+        locality = " ".join(part for part in [self.postal_code, self.city] if part)
+        if self.region:
+            locality = f"{locality} ({self.region})" if locality else self.region
+        return [part for part in [self.street, locality, self.country] if part]
+
+
+def detail_constraints(prefix: str, owner: str) -> list[models.BaseConstraint]:
+    """At most three rows per record: positions 0..2, each used once."""
+    return [
+        models.UniqueConstraint(
+            fields=["organization", owner, "position"], name=f"{prefix}_unique_position"
+        ),
+        models.CheckConstraint(
+            condition=models.Q(position__lt=MAX_DETAILS), name=f"{prefix}_at_most_three"
+        ),
+    ]
+
+
+__all__ = [
+    "MAX_DETAILS",
+    "AddressBase",
+    "DirectoryRecord",
+    "EmailBase",
+    "MentionBase",
+    "PhoneBase",
+    "detail_constraints",
+]

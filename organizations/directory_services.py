@@ -1,0 +1,163 @@
+"""Writes shared by contacts and companies: details, tax numbers, mentions."""
+
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from organizations.directory import MAX_DETAILS, DirectoryRecord
+from organizations.markup import mentioned_emails
+from organizations.models import Membership, Organization, Role
+from organizations.scoping import TenantModel
+from organizations.validators import normalize_fiscal_code, normalize_phone, normalize_vat
+
+DETAIL_NAMES = {
+    "emails": _("emails"),
+    "phones": _("phones"),
+    "addresses": _("addresses"),
+}
+ADDRESS_FIELDS = ("street", "postal_code", "city", "region", "country")
+
+
+def check_detail_limits(**details: Sequence) -> None:
+    """Refuse more than three emails, phones or addresses, naming the field."""
+    errors = {
+        name: _("At most %(max)d %(what)s are allowed; you gave %(count)d.")
+        % {"max": MAX_DETAILS, "what": DETAIL_NAMES[name], "count": len(rows)}
+        for name, rows in details.items()
+        if rows is not None and len(rows) > MAX_DETAILS
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def normalize_tax_numbers(record: DirectoryRecord, organization: Organization) -> None:
+    """Validate and normalize the record's VAT number (and fiscal code, if it has one)."""
+    country = (record.tax_country or organization.default_country or "").upper()
+    record.tax_country = record.tax_country.upper() if record.tax_country else ""
+    errors = {}
+    try:
+        record.vat_number = normalize_vat(record.vat_number, country)
+    except ValidationError as error:
+        errors["vat_number"] = error
+    if hasattr(record, "fiscal_code"):
+        try:
+            record.fiscal_code = normalize_fiscal_code(record.fiscal_code, country)
+        except ValidationError as error:
+            errors["fiscal_code"] = error
+    if errors:
+        raise ValidationError(errors)
+
+
+def clean_emails(rows: Iterable[dict]) -> list[dict]:
+    cleaned = []
+    for row in rows:
+        email = (row.get("email") or "").strip()
+        try:
+            validate_email(email)
+        except ValidationError as error:
+            raise ValidationError(
+                {"emails": _("“%(value)s” is not a valid email address.") % {"value": email}}
+            ) from error
+        cleaned.append({"label": row.get("label") or "work", "email": email.lower()})
+    return cleaned
+
+
+def clean_phones(rows: Iterable[dict], default_country: str) -> list[dict]:
+    cleaned = []
+    for row in rows:
+        try:
+            number = normalize_phone((row.get("number") or "").strip(), default_country)
+        except ValidationError as error:
+            raise ValidationError({"phones": error.messages}) from error
+        cleaned.append({"label": row.get("label") or "work", "number": number})
+    return cleaned
+
+
+def clean_addresses(rows: Iterable[dict]) -> list[dict]:
+    cleaned = []
+    for row in rows:
+        values = {field: (row.get(field) or "").strip() for field in ADDRESS_FIELDS}
+        values["country"] = values["country"].upper()
+        if not any(values.values()):
+            continue
+        cleaned.append({"label": row.get("label") or "office", **values})
+    return cleaned
+
+
+def replace_details(record: DirectoryRecord, *, emails=None, phones=None, addresses=None) -> None:
+    """Replace the record's emails, phones and addresses (None leaves a kind untouched).
+
+    Rows are validated and normalized here as well as in forms: the limits and formats
+    hold for every caller, including commands and the duplication service.
+    """
+    check_detail_limits(emails=emails, phones=phones, addresses=addresses)
+    organization = record.organization
+    owner = {record._meta.model_name: record}
+    for related_name, rows, clean in [
+        ("emails", emails, clean_emails),
+        ("phones", phones, lambda r: clean_phones(r, organization.default_country)),
+        ("addresses", addresses, clean_addresses),
+    ]:
+        if rows is None:
+            continue
+        rows = clean(rows)
+        check_detail_limits(**{related_name: rows})
+        manager = getattr(record, related_name)
+        manager.all().delete()
+        manager.model.objects.bulk_create(
+            manager.model(organization=organization, position=index, **owner, **row)
+            for index, row in enumerate(rows)
+        )
+
+
+def mention_readers(organization: Organization, emails: set[str]):
+    """Return the owners and members of `organization` whose address is in `emails`."""
+    if not emails:
+        return []
+    # Addresses are stored lower-cased (UserManager), so an exact match is enough.
+    return [
+        membership.user
+        for membership in Membership.objects.filter(
+            organization=organization,
+            role__in=[Role.OWNER, Role.MEMBER],
+            user__email__in=sorted(emails),
+        ).select_related("user")
+    ]
+
+
+def sync_mentions(record: DirectoryRecord) -> None:
+    """Store who the description mentions; only this organization's owners and members count."""
+    mention_model = record.mention_model()
+    users = mention_readers(record.organization, mentioned_emails(record.description))
+    target = {mention_model.target_field: record}
+    existing = set(mention_model.objects.filter(**target).values_list("user_id", flat=True))
+    wanted = {user.pk for user in users}
+    mention_model.objects.filter(**target).exclude(user_id__in=wanted).delete()
+    mention_model.objects.bulk_create(
+        mention_model(organization=record.organization, user_id=user_id, **target)
+        for user_id in wanted - existing
+    )
+
+
+def mention_names(organization: Organization) -> dict[str, str]:
+    """Map each owner's and member's email address to the name shown for a mention."""
+    return {
+        membership.user.email.lower(): membership.user.display_name
+        for membership in Membership.objects.filter(
+            organization=organization, role__in=[Role.OWNER, Role.MEMBER]
+        ).select_related("user")
+    }
+
+
+def check_tenant_links(record: DirectoryRecord) -> None:
+    """Refuse a foreign key (type, sector) that points into another organization."""
+    for field in record._meta.concrete_fields:
+        if not field.is_relation or not issubclass(field.related_model, TenantModel):
+            continue
+        if field.name == "organization":
+            continue
+        related = getattr(record, field.name)
+        if related is not None and related.organization_id != record.organization_id:
+            raise ValidationError({field.name: _("Choose a value from this organization.")})

@@ -1,0 +1,118 @@
+"""View helpers shared by the contact and company pages: rights, list params, saving."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, QueryDict
+
+from organizations.directory import DirectoryRecord
+from organizations.directory_forms import detail_formsets
+from organizations.directory_services import mention_names
+from organizations.markup import render_description
+from organizations.models import Role
+from organizations.visibility import Visibility
+
+PER_PAGE = 25
+
+
+def can_delete(request: HttpRequest, record: DirectoryRecord) -> bool:
+    """Its creator or an owner (who sees it) may delete a record (PRODUCT §3 rule 6)."""
+    return record.created_by_id == request.user.pk or request.membership.role == Role.OWNER
+
+
+def can_change_visibility(request: HttpRequest, record: DirectoryRecord) -> bool:
+    return record.created_by_id == request.user.pk
+
+
+def require_delete_right(request: HttpRequest, record: DirectoryRecord) -> None:
+    if not can_delete(request, record):
+        raise PermissionDenied
+
+
+def refuse_foreign_visibility_change(request: HttpRequest, record: DirectoryRecord) -> None:
+    """Answer 403 when someone other than the creator tries to change the visibility."""
+    wanted = request.POST.get("visibility")
+    if (
+        wanted is not None
+        and wanted != record.visibility
+        and not can_change_visibility(request, record)
+    ):
+        raise PermissionDenied
+
+
+@dataclass
+class ListParams:
+    q: str
+    sort: str
+    after: str | None
+    before: str | None
+    filters: dict
+
+    def querystring(self, **overrides) -> str:
+        """The list's query string with `overrides`, for sort and page links."""
+        query = QueryDict(mutable=True)
+        values = {"q": self.q, "sort": self.sort, **self.filters, **overrides}
+        for key, value in values.items():
+            if value not in (None, ""):
+                query[key] = value
+        return query.urlencode()
+
+
+def list_params(request: HttpRequest, *, sorts: dict, filter_names: list[str]) -> ListParams:
+    """Read search, sort, cursor and filters from the query string, ignoring bad values."""
+    sort = request.GET.get("sort", "name")
+    if sort not in sorts:
+        sort = "name"
+    filters = {}
+    for name in filter_names:
+        value = request.GET.get(name, "").strip()
+        if name == "visibility":
+            filters[name] = value if value in Visibility.values else ""
+        else:
+            filters[name] = int(value) if value.isdigit() else None
+    return ListParams(
+        q=request.GET.get("q", "").strip()[:200],
+        sort=sort,
+        after=request.GET.get("after") or None,
+        before=request.GET.get("before") or None,
+        filters=filters,
+    )
+
+
+def bound_formsets(request: HttpRequest, record: DirectoryRecord | None):
+    """The detail formsets; a kind missing from the POST is left as it is."""
+    data = request.POST if request.method == "POST" else None
+    formsets = detail_formsets(data, organization=request.organization, instance=record)
+    if data is not None:
+        formsets = {
+            name: formset
+            for name, formset in formsets.items()
+            if f"{formset.prefix}-TOTAL_FORMS" in data
+        }
+    return formsets
+
+
+def all_formsets(request: HttpRequest, record: DirectoryRecord | None, submitted: dict):
+    """Formsets to show on the page: the submitted ones (with errors), fresh ones otherwise."""
+    fresh = detail_formsets(None, organization=request.organization, instance=record)
+    return {name: submitted.get(name, formset) for name, formset in fresh.items()}
+
+
+def apply_service_errors(error: ValidationError, form, formsets: dict) -> None:
+    """Show a service's ValidationError next to the field (or detail block) it names."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        if field in formsets:
+            formsets[field]._non_form_errors = formsets[field].error_class(
+                [message for e in errors for message in e.messages]
+            )
+        elif field in form.fields:
+            form.add_error(field, errors)
+        else:
+            form.add_error(None, errors)
+
+
+def rendered_description(record: DirectoryRecord):
+    return render_description(record.description, mention_names(record.organization))

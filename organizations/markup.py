@@ -1,0 +1,76 @@
+"""Descriptions: Markdown-like text, sanitized, with @mentions of members (PRODUCT §2, §3)."""
+
+import re
+
+import bleach
+import markdown
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# A mention is "@" followed by the member's email address; the autocomplete inserts
+# exactly this token, and people can type it by hand.
+MENTION_RE = re.compile(r"(?<![\w@])@([A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,})")
+
+ALLOWED_TAGS = {
+    "a", "p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote",
+    "ul", "ol", "li", "h3", "h4", "h5", "h6", "hr",
+}  # fmt: skip
+ALLOWED_PROTOCOLS = {"http", "https", "mailto"}
+_SCHEME_RE = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
+
+
+def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+    if tag != "a" or name not in ("href", "title"):
+        return False
+    if name == "href":
+        # Only absolute http, https and mailto links. bleach checks protocols too, but lets
+        # relative URLs through and mistakes "javascript:1" for a host and port.
+        scheme = _SCHEME_RE.match(value)
+        return scheme is not None and scheme.group(1).lower() in ALLOWED_PROTOCOLS
+    return True
+
+
+def mentioned_emails(text: str) -> set[str]:
+    """Return the lower-cased email addresses mentioned in `text`."""
+    return {match.lower().rstrip(".") for match in MENTION_RE.findall(text or "")}
+
+
+def _set_link_attributes(attrs, new=False):
+    attrs[(None, "rel")] = "nofollow noopener noreferrer"
+    href = attrs.get((None, "href"), "")
+    if href.startswith(("http:", "https:")):
+        attrs[(None, "target")] = "_blank"
+    return attrs
+
+
+def render_description(text: str, mention_names: dict[str, str]) -> SafeString:
+    """Render `text` as sanitized HTML, mentions of members highlighted.
+
+    `mention_names` maps a member's lower-cased email to the name to show; a token
+    naming someone else stays plain text. Only allowlisted tags and attributes and
+    http/https/mailto links survive, so the result is safe to insert in a page.
+    """
+    html = markdown.markdown(text or "", extensions=["nl2br", "sane_lists"])
+    cleaner = bleach.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=_allowed_attribute,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        filters=[],
+    )
+    clean = cleaner.clean(html)
+    clean = bleach.linkify(clean, callbacks=[_set_link_attributes], skip_tags={"pre", "code"})
+
+    def mention(match: re.Match) -> str:
+        email = match.group(1).lower()
+        name = mention_names.get(email)
+        if name is None:
+            return match.group(0)
+        return f'<span class="mention" title="{escape(email)}">@{escape(name)}</span>'
+
+    # Sanitized HTML quotes attributes and escapes "<" and ">" inside them, so splitting on
+    # tags leaves text nodes only in the even parts: mentions never land in an attribute.
+    parts = re.split(r"(<[^>]*>)", clean)
+    for index in range(0, len(parts), 2):
+        parts[index] = MENTION_RE.sub(mention, parts[index])
+    return mark_safe("".join(parts))  # noqa: S308 - built from bleach output and escape()

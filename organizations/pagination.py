@@ -1,0 +1,90 @@
+"""Keyset ("cursor") pagination: page 1,000 costs what page 1 costs (PRODUCT §8)."""
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import models
+from django.db.models import Q
+
+
+@dataclass(frozen=True)
+class KeysetPage:
+    items: list
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+def _encode(values: list) -> str:
+    raw = json.dumps([v.isoformat() if isinstance(v, datetime) else v for v in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, fields: list[models.Field]) -> list | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+    if not isinstance(values, list) or len(values) != len(fields):
+        return None
+    try:
+        return [field.to_python(value) for field, value in zip(fields, values, strict=True)]
+    except Exception:  # noqa: BLE001 - any malformed cursor means "start over"
+        return None
+
+
+def _beyond(order: list[str], values: list, *, forward: bool) -> Q:
+    """Rows strictly after `values` in `order` (or strictly before, when not forward)."""
+    condition = Q()
+    for index, term in enumerate(order):
+        name = term.lstrip("-")
+        descending = term.startswith("-")
+        lookup = "lt" if descending == forward else "gt"
+        step = Q(**{f"{name}__{lookup}": values[index]})
+        for previous, term_before in enumerate(order[:index]):
+            step &= Q(**{term_before.lstrip("-"): values[previous]})
+        condition |= step
+    return condition
+
+
+def keyset_paginate(
+    queryset: models.QuerySet,
+    *,
+    order: list[str],
+    per_page: int,
+    after: str | None = None,
+    before: str | None = None,
+) -> KeysetPage:
+    """Return one page of `queryset` in `order` (whose last term must be unique, e.g. id)."""
+    model = queryset.model
+    fields = [model._meta.get_field(term.lstrip("-")) for term in order]
+    reverse = [term[1:] if term.startswith("-") else f"-{term}" for term in order]
+    cursor, forward = (before, False) if before else (after, True)
+    values = _decode(cursor, fields) if cursor else None
+    page_qs = queryset.order_by(*(order if forward else reverse))
+    if values is not None:
+        page_qs = page_qs.filter(_beyond(order, values, forward=forward))
+    rows = list(page_qs[: per_page + 1])
+    has_more = len(rows) > per_page
+    rows = rows[:per_page]
+    if not forward:
+        rows.reverse()
+
+    def key(row) -> str:
+        return _encode([getattr(row, field.attname) for field in fields])
+
+    started = values is not None
+    next_cursor = key(rows[-1]) if rows and (has_more or not forward) else None
+    previous_cursor = key(rows[0]) if rows and ((forward and started) or has_more) else None
+    if not forward and not has_more:
+        previous_cursor = None
+    return KeysetPage(items=rows, next_cursor=next_cursor, previous_cursor=previous_cursor)
+
+
+def bounded_count(queryset: models.QuerySet, limit: int = 10_000) -> tuple[int, bool]:
+    """Count up to `limit` rows; return (count, more_than_limit). Large counts stay cheap."""
+    count = queryset.order_by().values("pk")[: limit + 1].count()
+    return min(count, limit), count > limit

@@ -1,0 +1,95 @@
+"""Phone numbers, VAT numbers and fiscal codes: validated and normalized (PRODUCT §2)."""
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from stdnum import get_cc_module
+from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.it import codicefiscale, iva
+
+EU_VAT_PREFIXES = {code.upper() for code in eu_vat.MEMBER_STATES} | {"EL"}
+
+
+def normalize_phone(value: str, default_country: str) -> str:
+    """Return `value` in E.164, reading national numbers in `default_country`."""
+    try:
+        number = phonenumbers.parse(value, (default_country or "").upper() or None)
+    except phonenumbers.NumberParseException as error:
+        raise ValidationError(
+            _("“%(value)s” is not a phone number."), code="invalid_phone", params={"value": value}
+        ) from error
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            _("“%(value)s” is not a valid phone number (add the country prefix, e.g. +39)."),
+            code="invalid_phone",
+            params={"value": value},
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(e164: str) -> str:
+    """Return a stored E.164 number formatted for people."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _compact(value: str) -> str:
+    return "".join(ch for ch in value.upper() if ch.isalnum())
+
+
+def normalize_vat(value: str, country: str) -> str:
+    """Return a validated, compact VAT number.
+
+    An EU number is checked with its own country prefix (IT12345678901); a number
+    without prefix is read in `country` and, inside the EU, stored with the prefix.
+    Outside the countries python-stdnum knows, the number is stored compact, unchecked.
+    """
+    compact = _compact(value)
+    if not compact:
+        return ""
+    prefix = compact[:2]
+    if prefix.isalpha() and prefix in EU_VAT_PREFIXES:
+        try:
+            return eu_vat.validate(compact)
+        except StdnumError as error:
+            raise _invalid(_("VAT number"), value) from error
+    country = (country or "").lower()
+    module = get_cc_module(country, "vat") if country else None
+    if module is None:
+        return compact
+    try:
+        number = module.validate(compact)
+    except StdnumError as error:
+        raise _invalid(_("VAT number"), value) from error
+    number = _compact(number)
+    if country.upper() in EU_VAT_PREFIXES and not number.startswith(country.upper()):
+        number = country.upper() + number
+    return number
+
+
+def normalize_fiscal_code(value: str, country: str) -> str:
+    """Return a validated, compact fiscal code (Italian codice fiscale or partita IVA)."""
+    compact = _compact(value)
+    if not compact:
+        return ""
+    if (country or "").upper() != "IT":
+        return compact
+    try:
+        if compact.isdigit():
+            # Companies and sole traders use their 11-digit partita IVA as fiscal code.
+            return iva.validate(compact)
+        return codicefiscale.validate(compact)
+    except StdnumError as error:
+        raise _invalid(_("fiscal code"), value) from error
+
+
+def _invalid(field: str, value: str) -> ValidationError:
+    return ValidationError(
+        _("“%(value)s” is not a valid %(field)s."),
+        code="invalid_tax_number",
+        params={"value": value, "field": field},
+    )
