@@ -75,3 +75,51 @@ class InvitationFactory(TenantFactory):
     token = factory.LazyFunction(lambda: Invitation.new_token()[0])
     token_hash = factory.LazyAttribute(lambda o: Invitation.hash_token(o.token))
     expires_at = factory.LazyFunction(Invitation.default_expiry)
+
+
+# --- Directory: contacts and companies -------------------------------------------------
+# Factories write rows directly; use the services (contacts.services, companies.services)
+# when a test needs normalization, limits or mentions resolved from the description.
+
+
+class CompanyFactory(TenantFactory):
+    class Meta:
+        model = "companies.Company"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Company {n}")
+    visibility = "public"
+    created_by = None
+
+
+class ContactFactory(TenantFactory):
+    class Meta:
+        model = "contacts.Contact"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    first_name = factory.Faker("first_name")
+    last_name = factory.Sequence(lambda n: f"Lastname{n}")
+    visibility = "public"
+    created_by = None
+
+
+class AffiliationFactory(TenantFactory):
+    class Meta:
+        model = "companies.Affiliation"
+
+    organization = factory.SelfAttribute("contact.organization")
+    contact = factory.SubFactory(ContactFactory)
+    company = factory.SubFactory(
+        CompanyFactory, organization=factory.SelfAttribute("..contact.organization")
+    )
+    role = ""
+    is_primary = False
+
+
+def mention(record, user):
+    """Store that `record`'s description mentions `user` (as the service would)."""
+    model = record.mention_model()
+    with scopes_disabled():
+        return model.objects.create(
+            organization=record.organization, user=user, **{model.target_field: record}
+        )
