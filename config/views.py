@@ -1,9 +1,41 @@
 """Top-floor views that gather from every app: the organization dashboard."""
 
+from dataclasses import dataclass
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from companies.models import Company
+from contacts.models import Contact
 from organizations.models import Invitation, Membership, Role
+from organizations.pagination import bounded_count
+
+
+@dataclass(frozen=True)
+class Panel:
+    label: str
+    url: str
+    count: int
+    more: bool = False
+
+
+def _directory_panels(request: HttpRequest) -> list[Panel]:
+    """Counts of the contacts and companies the user may see (none for guests)."""
+    if not request.membership.sees_directory:
+        return []
+    user, organization = request.user, request.organization
+    panels = []
+    for model, label, url_name in [
+        (Contact, _("Contacts"), "contact_list"),
+        (Company, _("Companies"), "company_list"),
+    ]:
+        count, more = bounded_count(model.objects.visible_to(user, organization))
+        panels.append(
+            Panel(label, reverse(url_name, kwargs={"slug": organization.slug}), count, more)
+        )
+    return panels
 
 
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
@@ -23,5 +55,6 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             else None
         ),
         "is_guest": membership.role == Role.GUEST,
+        "dashboard_panels": _directory_panels(request),
     }
     return render(request, "dashboard.html", context)

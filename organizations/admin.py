@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import Invitation, Membership, Organization, User
+from organizations.models import Invitation, Membership, Organization, RecordType, Sector, User
 
 
 @admin.register(User)
@@ -56,4 +56,12 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ["role", "organization"]
     search_fields = ["email", "organization__name"]
     readonly_fields = ["token_hash", "accepted_at", "accepted_by"]
+    list_select_related = ["organization"]
+
+
+@admin.register(RecordType, Sector)
+class ListEntryAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "position"]
+    list_filter = ["organization"]
+    search_fields = ["name", "organization__name"]
     list_select_related = ["organization"]

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from organizations import views
+from organizations import list_views, views
 
 account_urlpatterns = [
     path("signup/", views.signup, name="signup"),
@@ -44,6 +44,18 @@ invitation_urlpatterns = [
 ]
 
 tenant_urlpatterns = [
+    path("settings/", list_views.organization_settings, name="organization_settings"),
+    path("settings/<str:kind>/", list_views.list_entry_add, name="list_entry_add"),
+    path(
+        "settings/<str:kind>/<int:pk>/rename/",
+        list_views.list_entry_rename,
+        name="list_entry_rename",
+    ),
+    path(
+        "settings/<str:kind>/<int:pk>/delete/",
+        list_views.list_entry_delete,
+        name="list_entry_delete",
+    ),
     path("members/", views.member_list, name="member_list"),
     path("members/autocomplete/", views.member_autocomplete, name="member_autocomplete"),
     path("members/<int:pk>/role/", views.member_change_role, name="member_change_role"),
