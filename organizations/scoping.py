@@ -3,7 +3,9 @@
 The tenancy middleware activates the scope of the organization named in the URL for the
 whole request (view and template rendering). Code that legitimately works across
 organizations (admin, management commands, invitation acceptance) opts out with
-`scopes_disabled()` and says why next to it. The idea is django-scopes' (as used by
+`scopes_disabled()` and says why next to it. A query may also name its tenant itself
+(`.filter(organization=...)`, `visible_to(user, organization)`), and a related manager
+(`contact.emails`) reads within its instance's organization. The idea is django-scopes' (as used by
 pretix), reduced to the one dimension Rolo has: the organization.
 """
 
@@ -64,6 +66,19 @@ class _UnscopedQuerySetMixin:
     _fetch_all = count = exists = iterator = aggregate = update = delete = _refuse
     in_bulk = contains = explain = _update = _raw_delete = _refuse
 
+    def _filter_or_exclude(self, negate, args, kwargs):
+        clone = super()._filter_or_exclude(negate, args, kwargs)
+        if not negate and NAMES_ORGANIZATION.intersection(kwargs):
+            # Naming the organization is what a scope would have done: the query is
+            # confined to one tenant, so it may run.
+            clone.__class__ = self._scoped_base
+        return clone
+
+
+NAMES_ORGANIZATION = frozenset(
+    {"organization", "organization_id", "organization__pk", "organization__id"}
+)
+
 
 _unscoped_classes: dict[type, type] = {}
 
@@ -71,7 +86,9 @@ _unscoped_classes: dict[type, type] = {}
 def _unscoped_class(queryset_class: type) -> type:
     if queryset_class not in _unscoped_classes:
         _unscoped_classes[queryset_class] = type(
-            f"Unscoped{queryset_class.__name__}", (_UnscopedQuerySetMixin, queryset_class), {}
+            f"Unscoped{queryset_class.__name__}",
+            (_UnscopedQuerySetMixin, queryset_class),
+            {"_scoped_base": queryset_class},
         )
     return _unscoped_classes[queryset_class]
 
@@ -85,6 +102,11 @@ class ScopedManager(models.Manager):
         if value is _DISABLED:
             return queryset
         if value is None:
+            instance = getattr(self, "instance", None)
+            if getattr(instance, "organization_id", None) is not None:
+                # A related manager (contact.emails): the rows belong to the instance's
+                # organization, which names the tenant as a scope would.
+                return queryset.filter(organization_id=instance.organization_id)
             queryset.__class__ = _unscoped_class(queryset.__class__)
             return queryset
         return queryset.filter(organization=value)
