@@ -123,3 +123,12 @@ def mention(record, user):
         return model.objects.create(
             organization=record.organization, user=user, **{model.target_field: record}
         )
+
+
+class RecordTypeFactory(TenantFactory):
+    class Meta:
+        model = "organizations.RecordType"
+        django_get_or_create = ("organization", "name")
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Type {n}")

@@ -19,11 +19,19 @@ from tests import factories
 
 @dataclass(frozen=True)
 class World:
-    """The rows a route may need beyond the organization: carol's membership, an invitation."""
+    """The rows a route may need beyond the organization.
+
+    carol (a member) created a public contact and a public company, and linked them;
+    bob, the acting member, did not create them, so he may edit but not delete them.
+    """
 
     acme: Any
     carol_membership: Membership
     invitation: Invitation
+    contact: Any
+    company: Any
+    affiliation: Any
+    record_type: Any
 
 
 @dataclass(frozen=True)
@@ -50,7 +58,32 @@ def pending_invitation(world: World) -> dict:
     return {"pk": world.invitation.pk}
 
 
+def contact(world: World) -> dict:
+    return {"pk": world.contact.pk}
+
+
+def company(world: World) -> dict:
+    return {"pk": world.company.pk}
+
+
+def company_person(world: World) -> dict:
+    return {"pk": world.company.pk, "affiliation_pk": world.affiliation.pk}
+
+
+def types_list(world: World) -> dict:
+    return {"kind": "types"}
+
+
+def type_entry(world: World) -> dict:
+    return {"kind": "types", "pk": world.record_type.pk}
+
+
+OWNER_ONLY_PAGE = {"guest": 403, "member": 403, "owner": 200}
 OWNER_ONLY_POST = {"guest": 403, "member": 403, "owner": 302}
+DIRECTORY_PAGE = {"guest": 403, "member": 200, "owner": 200}
+DIRECTORY_POST = {"guest": 403, "member": 302, "owner": 302}
+# Only the creator (carol, not acting here) or an owner may delete.
+DELETE_PAGE = {"guest": 403, "member": 403, "owner": 200}
 
 # Every URL under /o/<slug>/: (url name, kwargs builder, method, status per role).
 ROUTES = [
@@ -66,6 +99,30 @@ ROUTES = [
     Route("member_change_role", carol, "post", OWNER_ONLY_POST, data={"role": Role.GUEST}),
     Route("member_remove", carol, "post", OWNER_ONLY_POST),
     Route("invitation_revoke", pending_invitation, "post", OWNER_ONLY_POST),
+    Route("member_autocomplete", no_kwargs, "get", DIRECTORY_PAGE, data={"q": "bo"}),
+    Route("organization_settings", no_kwargs, "get", OWNER_ONLY_PAGE),
+    Route("list_entry_add", types_list, "post", OWNER_ONLY_POST, data={"name": "Reseller"}),
+    Route("list_entry_rename", type_entry, "post", OWNER_ONLY_POST, data={"name": "Customer"}),
+    Route("list_entry_delete", type_entry, "post", OWNER_ONLY_POST),
+    # Contacts and companies (public records; the visibility rules have their own tests).
+    Route("contact_list", no_kwargs, "get", DIRECTORY_PAGE),
+    Route("contact_create", no_kwargs, "get", DIRECTORY_PAGE),
+    Route("contact_autocomplete", no_kwargs, "get", DIRECTORY_PAGE, data={"q": "a"}),
+    Route("contact_detail", contact, "get", DIRECTORY_PAGE),
+    Route("contact_edit", contact, "get", DIRECTORY_PAGE),
+    Route("contact_row", contact, "get", DIRECTORY_PAGE),
+    Route("contact_delete", contact, "get", DELETE_PAGE),
+    Route("contact_delete", contact, "post", OWNER_ONLY_POST),
+    Route("company_list", no_kwargs, "get", DIRECTORY_PAGE),
+    Route("company_create", no_kwargs, "get", DIRECTORY_PAGE),
+    Route("company_autocomplete", no_kwargs, "get", DIRECTORY_PAGE, data={"q": "a"}),
+    Route("company_detail", company, "get", DIRECTORY_PAGE),
+    Route("company_edit", company, "get", DIRECTORY_PAGE),
+    Route("company_row", company, "get", DIRECTORY_PAGE),
+    Route("company_delete", company, "get", DELETE_PAGE),
+    Route("company_delete", company, "post", OWNER_ONLY_POST),
+    Route("company_person_add", company, "post", DIRECTORY_POST, data={"contact_id": ""}),
+    Route("company_person_remove", company_person, "post", DIRECTORY_POST),
 ]
 
 ROLE_PEOPLE = {"guest": "gina", "member": "bob", "owner": "alice"}
@@ -73,10 +130,19 @@ ROLE_PEOPLE = {"guest": "gina", "member": "bob", "owner": "alice"}
 
 @pytest.fixture
 def world(acme, cast) -> World:
+    affiliation = factories.AffiliationFactory(
+        contact__organization=acme,
+        contact__created_by=cast["carol"],
+        company__created_by=cast["carol"],
+    )
     return World(
         acme=acme,
         carol_membership=Membership.objects.get(user=cast["carol"], organization=acme),
         invitation=factories.InvitationFactory(organization=acme, invited_by=cast["alice"]),
+        contact=affiliation.contact,
+        company=affiliation.company,
+        affiliation=affiliation,
+        record_type=factories.RecordTypeFactory(organization=acme, name="Client"),
     )
 
 
