@@ -7,7 +7,6 @@ from organizations.directory_services import (
     check_tenant_links,
     normalize_tax_numbers,
     replace_details,
-    sync_mentions,
 )
 from organizations.models import Organization, User
 
@@ -29,7 +28,6 @@ def company_create(
     company.full_clean(exclude=["organization", "created_by"])
     company.save()
     replace_details(company, emails=emails or [], phones=phones or [], addresses=addresses or [])
-    sync_mentions(company)
     return company
 
 
@@ -50,7 +48,6 @@ def company_update(
     company.full_clean(exclude=["organization", "created_by"])
     company.save()
     replace_details(company, emails=emails, phones=phones, addresses=addresses)
-    sync_mentions(company)
     return company
 
 

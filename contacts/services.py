@@ -11,7 +11,6 @@ from organizations.directory_services import (
     check_tenant_links,
     normalize_tax_numbers,
     replace_details,
-    sync_mentions,
 )
 from organizations.models import Organization, User
 
@@ -50,7 +49,6 @@ def contact_create(
     contact.full_clean(exclude=["organization", "created_by"])
     contact.save()
     replace_details(contact, emails=emails or [], phones=phones or [], addresses=addresses or [])
-    sync_mentions(contact)
     if company is not None:
         _set_primary_company(contact, company, user=created_by)
     return contact
@@ -75,7 +73,6 @@ def contact_update(
     contact.full_clean(exclude=["organization", "created_by"])
     contact.save()
     replace_details(contact, emails=emails, phones=phones, addresses=addresses)
-    sync_mentions(contact)
     if company is not None:
         _set_primary_company(contact, company, user=user)
     return contact

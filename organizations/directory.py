@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from organizations.mentions import sync_mentions
 from organizations.scoping import TenantModel
 from organizations.validators import format_phone
 from organizations.visibility import MentionBase, Visibility, VisibleManager
@@ -55,6 +56,24 @@ class DirectoryRecord(TenantModel):
     @property
     def is_private(self) -> bool:
         return self.visibility == Visibility.PRIVATE
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._saved_description = instance.__dict__.get("description")
+        return instance
+
+    def save(self, *args, **kwargs) -> None:
+        """Save, and resolve the description's mentions whenever it changed (PRODUCT §3.7).
+
+        Resolving here rather than in each service means every write path — forms,
+        services, commands, the admin — keeps access in step with the text.
+        """
+        creating = self._state.adding
+        super().save(*args, **kwargs)
+        if creating or self.description != getattr(self, "_saved_description", None):
+            sync_mentions(self)
+            self._saved_description = self.description
 
 
 class EmailLabel(models.TextChoices):

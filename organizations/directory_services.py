@@ -7,8 +7,8 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from organizations.directory import MAX_DETAILS, DirectoryRecord
-from organizations.markup import mentioned_emails
-from organizations.models import Membership, Organization, Role
+from organizations.mentions import mention_names, mention_readers, sync_mentions
+from organizations.models import Organization
 from organizations.scoping import TenantModel
 from organizations.validators import normalize_fiscal_code, normalize_phone, normalize_vat
 
@@ -18,6 +18,8 @@ DETAIL_NAMES = {
     "addresses": _("addresses"),
 }
 ADDRESS_FIELDS = ("street", "postal_code", "city", "region", "country")
+
+__all__ = ["mention_names", "mention_readers", "sync_mentions"]
 
 
 def check_detail_limits(**details: Sequence) -> None:
@@ -110,45 +112,6 @@ def replace_details(record: DirectoryRecord, *, emails=None, phones=None, addres
             manager.model(organization=organization, position=index, **owner, **row)
             for index, row in enumerate(rows)
         )
-
-
-def mention_readers(organization: Organization, emails: set[str]):
-    """Return the owners and members of `organization` whose address is in `emails`."""
-    if not emails:
-        return []
-    # Addresses are stored lower-cased (UserManager), so an exact match is enough.
-    return [
-        membership.user
-        for membership in Membership.objects.filter(
-            organization=organization,
-            role__in=[Role.OWNER, Role.MEMBER],
-            user__email__in=sorted(emails),
-        ).select_related("user")
-    ]
-
-
-def sync_mentions(record: DirectoryRecord) -> None:
-    """Store who the description mentions; only this organization's owners and members count."""
-    mention_model = record.mention_model()
-    users = mention_readers(record.organization, mentioned_emails(record.description))
-    target = {mention_model.target_field: record}
-    existing = set(mention_model.objects.filter(**target).values_list("user_id", flat=True))
-    wanted = {user.pk for user in users}
-    mention_model.objects.filter(**target).exclude(user_id__in=wanted).delete()
-    mention_model.objects.bulk_create(
-        mention_model(organization=record.organization, user_id=user_id, **target)
-        for user_id in wanted - existing
-    )
-
-
-def mention_names(organization: Organization) -> dict[str, str]:
-    """Map each owner's and member's email address to the name shown for a mention."""
-    return {
-        membership.user.email.lower(): membership.user.display_name
-        for membership in Membership.objects.filter(
-            organization=organization, role__in=[Role.OWNER, Role.MEMBER]
-        ).select_related("user")
-    }
 
 
 def check_tenant_links(record: DirectoryRecord) -> None:
