@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.fields.tuple_lookups import (
+    Tuple,
+    TupleGreaterThan,
+    TupleLessThan,
+    TupleLookupMixin,
+)
 
 
 @dataclass(frozen=True)
@@ -36,8 +42,16 @@ def _decode(cursor: str, fields: list[models.Field]) -> list | None:
         return None
 
 
-def _beyond(order: list[str], values: list, *, forward: bool) -> Q:
+def _beyond(order: list[str], values: list, *, forward: bool) -> Q | TupleLookupMixin:
     """Rows strictly after `values` in `order` (or strictly before, when not forward)."""
+    directions = {term.startswith("-") for term in order}
+    if len(directions) == 1:
+        # One direction: a row comparison, (a, b, id) > (x, y, z), which PostgreSQL
+        # answers from the (organization, a, b, id) index however deep the page.
+        descending = directions.pop()
+        lookup = TupleLessThan if descending == forward else TupleGreaterThan
+        columns = Tuple(*(F(term.lstrip("-")) for term in order))
+        return lookup(columns, tuple(values))
     condition = Q()
     for index, term in enumerate(order):
         name = term.lstrip("-")
@@ -76,11 +90,16 @@ def keyset_paginate(
     def key(row) -> str:
         return _encode([getattr(row, field.attname) for field in fields])
 
+    if not rows:
+        return KeysetPage(items=[], next_cursor=None, previous_cursor=None)
     started = values is not None
-    next_cursor = key(rows[-1]) if rows and (has_more or not forward) else None
-    previous_cursor = key(rows[0]) if rows and ((forward and started) or has_more) else None
-    if not forward and not has_more:
-        previous_cursor = None
+    if forward:
+        next_cursor = key(rows[-1]) if has_more else None
+        previous_cursor = key(rows[0]) if started else None
+    else:
+        # Walking back from a later page: there is always a next one.
+        next_cursor = key(rows[-1])
+        previous_cursor = key(rows[0]) if has_more else None
     return KeysetPage(items=rows, next_cursor=next_cursor, previous_cursor=previous_cursor)
 
 
