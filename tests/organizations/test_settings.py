@@ -1,6 +1,7 @@
 """Production settings, the tenant-schema system checks, demo data and the admin."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -8,6 +9,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+import yaml
 from django.core.checks import Error
 from django.core.management import call_command
 from django.db import models
@@ -235,3 +237,30 @@ def test_admin_is_closed_to_non_staff_users(client_for, cast):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+# Documentation and Docker stay in step with the settings
+
+
+def settings_variables() -> set[str]:
+    """Return the environment variables config/settings.py reads."""
+    source = (BASE_DIR / "config" / "settings.py").read_text()
+    return set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]*)"', source))
+
+
+def test_every_setting_variable_is_in_the_readme_table():
+    readme = (BASE_DIR / "README.md").read_text()
+    documented = set(re.findall(r"`([A-Z][A-Z0-9_]*)`", readme))
+
+    assert settings_variables() >= {"DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
+    assert settings_variables() - documented == set()
+
+
+def test_docker_compose_configures_the_web_app_with_the_settings_variables():
+    compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+    web = compose["services"]["web"]["environment"]
+
+    # WEB_CONCURRENCY is gunicorn's own; everything else must be a variable Rolo reads.
+    assert set(web) - {"WEB_CONCURRENCY"} <= settings_variables()
+    assert {"DATABASE_URL", "SECRET_KEY", "STORAGE", "S3_BUCKET", "S3_ENDPOINT_URL"} <= set(web)
+    assert {"db", "minio", "createbucket"} <= set(compose["services"])
