@@ -3,11 +3,11 @@
 Without Chromium or Playwright the browser tests are skipped with the reason shown;
 with REQUIRE_E2E=1 (as .ci/run sets) they fail instead, so CI cannot pass silently.
 
-Later journeys reuse `browser`, `page`, `new_page` and the `login` helper:
+Later journeys reuse the `browser`, `page`, `new_page` and `login` fixtures:
 
     @pytest.mark.e2e
-    def test_something(page, live_server, alice):
-        login(page, live_server, alice)
+    def test_something(page, login, live_server, alice):
+        login(page, alice)
         page.goto(live_server.url + "/o/acme/")
 """
 
@@ -101,10 +101,20 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-def login(page, live_server, user, password: str = PASSWORD) -> None:
+def log_in(page, base_url: str, user, password: str = PASSWORD) -> None:
     """Log `user` in through the login form and wait until the app has let them in."""
-    page.goto(f"{live_server.url}/accounts/login/")
+    page.goto(f"{base_url}/accounts/login/")
     page.locator("#id_username").fill(user.email)
     page.locator("#id_password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+@pytest.fixture
+def login(live_server, transactional_db) -> Callable:
+    """Return `login(page, user, password=PASSWORD)` against the live server."""
+
+    def login(page, user, password: str = PASSWORD) -> None:
+        log_in(page, live_server.url, user, password)
+
+    return login

@@ -6,7 +6,6 @@ import pytest
 from django.core import mail
 
 from tests import factories
-from tests.e2e.conftest import login
 
 pytestmark = pytest.mark.e2e
 
@@ -67,9 +66,9 @@ def test_owner_invites_a_colleague_who_signs_up_and_joins(new_page, live_server,
 
 
 def test_a_non_member_gets_404_on_every_organization_url(
-    page, live_server, transactional_db, acme, alice, mallory
+    page, login, live_server, transactional_db, acme, alice, mallory
 ):
-    login(page, live_server, mallory)
+    login(page, mallory)
 
     for path in ("/o/acme/", "/o/acme/members/", "/o/no-such-org/"):
         response = page.goto(f"{live_server.url}{path}")
@@ -81,11 +80,11 @@ def test_a_non_member_gets_404_on_every_organization_url(
 
 
 def test_the_organization_switcher_moves_between_organizations(
-    page, live_server, transactional_db, acme, alice
+    page, login, live_server, transactional_db, acme, alice
 ):
     initech = factories.OrganizationFactory(name="Initech", slug="initech")
     factories.MembershipFactory(organization=initech, user=alice, role="guest")
-    login(page, live_server, alice)
+    login(page, alice)
     page.goto(f"{live_server.url}/o/acme/")
 
     page.locator("details.switcher summary").first.click()
