@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from organizations.models import Invitation, Membership, Role
@@ -192,6 +193,18 @@ def test_each_role_gets_the_status_of_the_table(client_for, world, cast, route, 
     response = request(client_for(cast[ROLE_PEOPLE[role]]), route, world)
 
     assert response.status_code == route.expect[role]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.method == "post"], ids=str)
+def test_a_post_without_a_csrf_token_is_refused(world, cast, route):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast["alice"])
+
+    response = request(client, route, world)
+
+    assert response.status_code == 403
+    assert b"CSRF" in response.content
 
 
 def organization_url_names(patterns=None, prefix: str = "") -> set[str]:

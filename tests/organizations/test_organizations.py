@@ -119,3 +119,17 @@ def test_guests_do_not_get_a_members_link(client_for, acme, gina):
 
     assert response.status_code == 200
     assert reverse("member_list", kwargs={"slug": "acme"}) not in response.text
+
+
+def test_an_organization_name_is_escaped_wherever_it_shows(client_for, alice):
+    client = client_for(alice)
+    client.post(
+        reverse("organization_list"),
+        {"name": "<script>alert(1)</script>", "default_country": "IT"},
+    )
+    slug = Organization.objects.get(name="<script>alert(1)</script>").slug
+
+    for url in (reverse("organization_list"), reverse("dashboard", kwargs={"slug": slug})):
+        response = client.get(url)
+        assert "<script>alert(1)</script>" not in response.text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
