@@ -1,5 +1,7 @@
 """Organizations: creating one, listing and switching between one's own."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -133,3 +135,11 @@ def test_an_organization_name_is_escaped_wherever_it_shows(client_for, alice):
         response = client.get(url)
         assert "<script>alert(1)</script>" not in response.text
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+
+
+def test_pages_load_scripts_and_styles_from_rolo_itself(client_for, acme, alice):
+    response = client_for(alice).get(reverse("dashboard", kwargs={"slug": "acme"}))
+
+    assets = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', response.text)
+    assert any("htmx" in asset for asset in assets)
+    assert all(asset.startswith("/static/") for asset in assets), assets
