@@ -58,8 +58,8 @@ class DirectoryRecord(TenantModel):
         return self.visibility == Visibility.PRIVATE
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
         instance._saved_description = instance.__dict__.get("description")
         return instance
 
