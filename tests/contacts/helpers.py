@@ -1,0 +1,112 @@
+"""Form data for the contact and company pages, as a browser would post it."""
+
+from organizations.scoping import scopes_disabled
+
+DETAIL_FIELDS = {
+    "emails": ("label", "email"),
+    "phones": ("label", "number"),
+    "addresses": ("label", "street", "postal_code", "city", "region", "country"),
+}
+
+
+def formset_data(prefix: str, rows: list[dict], *, total: int | None = None) -> dict:
+    """The management form plus `rows` for the detail formset named `prefix`."""
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows) if total is None else total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "10",
+    }
+    for index, row in enumerate(rows):
+        for name, value in row.items():
+            data[f"{prefix}-{index}-{name}"] = value
+    return data
+
+
+def details_data(emails=(), phones=(), addresses=()) -> dict:
+    """All three detail formsets; plain strings stand for an email or a phone number."""
+    emails = [{"label": "work", "email": e} if isinstance(e, str) else e for e in emails]
+    phones = [{"label": "work", "number": p} if isinstance(p, str) else p for p in phones]
+    return {
+        **formset_data("emails", emails),
+        **formset_data("phones", phones),
+        **formset_data("addresses", list(addresses)),
+    }
+
+
+def contact_data(emails=(), phones=(), addresses=(), **fields) -> dict:
+    """A complete contact form post; `fields` override the defaults."""
+    data = {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "role": "",
+        "type": "",
+        "company_name": "",
+        "company_id": "",
+        "description": "",
+        "pec": "",
+        "vat_number": "",
+        "fiscal_code": "",
+        "tax_country": "",
+        "visibility": "public",
+    }
+    data.update(fields)
+    data.update(details_data(emails, phones, addresses))
+    return data
+
+
+def company_data(emails=(), phones=(), addresses=(), **fields) -> dict:
+    """A complete company form post; `fields` override the defaults."""
+    data = {
+        "name": "Initech",
+        "type": "",
+        "sector": "",
+        "description": "",
+        "pec": "",
+        "vat_number": "",
+        "tax_country": "",
+        "visibility": "public",
+    }
+    data.update(fields)
+    data.update(details_data(emails, phones, addresses))
+    return data
+
+
+def contact_edit_data(contact, **fields) -> dict:
+    """The edit form of `contact` posted back as it stands, with `fields` changed."""
+    data = {
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "role": contact.role,
+        "type": contact.type_id or "",
+        "description": contact.description,
+        "pec": contact.pec,
+        "vat_number": contact.vat_number,
+        "fiscal_code": contact.fiscal_code,
+        "tax_country": contact.tax_country,
+        "visibility": contact.visibility,
+    }
+    data.update(fields)
+    return data
+
+
+def company_edit_data(company, **fields) -> dict:
+    """The edit form of `company` posted back as it stands, with `fields` changed."""
+    data = {
+        "name": company.name,
+        "type": company.type_id or "",
+        "sector": company.sector_id or "",
+        "description": company.description,
+        "pec": company.pec,
+        "vat_number": company.vat_number,
+        "tax_country": company.tax_country,
+        "visibility": company.visibility,
+    }
+    data.update(fields)
+    return data
+
+
+def reload(record):
+    """Return `record` as stored now, or None when it is gone."""
+    with scopes_disabled():
+        return type(record).objects.filter(pk=record.pk).first()
