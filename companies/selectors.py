@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from companies.models import Affiliation, Company, CompanyEmail, CompanyPhone
 from organizations.models import Organization, User
+from organizations.validators import phone_search_keys
 
 SORTS = {
     "name": ["name", "id"],
@@ -41,8 +42,13 @@ def company_search(
 ) -> QuerySet:
     """Visible companies matching the list's search and filters."""
     companies = Company.objects.visible_to(user, organization)
-    for term in q.split():
-        companies = companies.filter(_term_condition(term, organization))
+    if q.split():
+        condition = Q()
+        for term in q.split():
+            condition &= _term_condition(term, organization)
+        # A phone number is typed with spaces ("06 1122 3344"): the whole query may
+        # match a phone even when its pieces, taken as separate terms, match nothing.
+        companies = companies.filter(condition | _phone_condition(q, organization))
     if type_id:
         companies = companies.filter(type_id=type_id)
     if sector_id:
@@ -62,13 +68,19 @@ def _term_condition(term: str, organization: Organization) -> Q:
         | Q(pec__icontains=term)
         | Exists(emails)
     )
-    digits = "".join(ch for ch in term if ch.isdigit())
-    if len(digits) >= 3:
-        phones = CompanyPhone.objects.filter(
-            organization=organization, company=OuterRef("pk"), number__contains=digits
-        )
-        condition |= Exists(phones)
-    return condition
+    return condition | _phone_condition(term, organization)
+
+
+def _phone_condition(text: str, organization: Organization) -> Q:
+    """Companies with a phone matching `text`, when it looks like a phone number."""
+    keys = phone_search_keys(text, organization.default_country)
+    if not keys:
+        return Q(pk__in=[])
+    numbers = Q()
+    for key in keys:
+        numbers |= Q(number__contains=key)
+    phones = CompanyPhone.objects.filter(numbers, organization=organization, company=OuterRef("pk"))
+    return Q(Exists(phones))
 
 
 def with_list_details(companies: QuerySet) -> QuerySet:

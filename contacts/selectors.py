@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from companies.models import Affiliation, Company
 from contacts.models import Contact, ContactEmail, ContactPhone
 from organizations.models import Organization, User
+from organizations.validators import phone_search_keys
 
 SORTS = {
     "name": ["last_name", "first_name", "id"],
@@ -38,8 +39,13 @@ def contact_search(
 ) -> QuerySet:
     """Visible contacts matching the list's search and filters."""
     contacts = Contact.objects.visible_to(user, organization)
-    for term in q.split():
-        contacts = contacts.filter(_term_condition(term, user, organization))
+    if q.split():
+        condition = Q()
+        for term in q.split():
+            condition &= _term_condition(term, user, organization)
+        # A phone number is typed with spaces ("02 9988 7766"): the whole query may
+        # match a phone even when its pieces, taken as separate terms, match nothing.
+        contacts = contacts.filter(condition | _phone_condition(q, organization))
     if type_id:
         contacts = contacts.filter(type_id=type_id)
     if visibility:
@@ -72,13 +78,19 @@ def _term_condition(term: str, user: User, organization: Organization) -> Q:
         | Exists(emails)
         | Exists(companies)
     )
-    digits = "".join(ch for ch in term if ch.isdigit())
-    if len(digits) >= 3:
-        phones = ContactPhone.objects.filter(
-            organization=organization, contact=OuterRef("pk"), number__contains=digits
-        )
-        condition |= Exists(phones)
-    return condition
+    return condition | _phone_condition(term, organization)
+
+
+def _phone_condition(text: str, organization: Organization) -> Q:
+    """Contacts with a phone matching `text`, when it looks like a phone number."""
+    keys = phone_search_keys(text, organization.default_country)
+    if not keys:
+        return Q(pk__in=[])
+    numbers = Q()
+    for key in keys:
+        numbers |= Q(number__contains=key)
+    phones = ContactPhone.objects.filter(numbers, organization=organization, contact=OuterRef("pk"))
+    return Q(Exists(phones))
 
 
 def with_list_details(contacts: QuerySet, user: User, organization: Organization) -> QuerySet:

@@ -1,5 +1,7 @@
 """Phone numbers, VAT numbers and fiscal codes: validated and normalized (PRODUCT §2)."""
 
+import re
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -35,6 +37,32 @@ def format_phone(e164: str) -> str:
     except phonenumbers.NumberParseException:
         return e164
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+PHONE_QUERY_RE = re.compile(r"^\+?[\d\s().\-/]+$")
+
+
+def phone_search_keys(text: str, default_country: str) -> list[str]:
+    """Return digit strings one of which a stored E.164 number contains to match `text`.
+
+    Only text that looks like (part of) a phone number and has three digits or more
+    searches phones: its digits as typed, and the whole number in E.164 when it parses
+    as one (so "020 7946 0000" finds +442079460000 in the UK).
+    """
+    text = text.strip()
+    if not PHONE_QUERY_RE.match(text):
+        return []
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) < 3:
+        return []
+    keys = [digits]
+    try:
+        e164 = normalize_phone(text, default_country)
+    except ValidationError:
+        return keys
+    if e164[1:] not in keys:
+        keys.append(e164[1:])
+    return keys
 
 
 def _compact(value: str) -> str:
