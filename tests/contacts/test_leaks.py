@@ -147,9 +147,7 @@ def test_searching_contacts_by_a_visible_company_name_finds_its_persons(
 
 
 @pytest.mark.django_db
-def test_a_contact_page_never_names_a_private_company_it_is_linked_to(
-    client_for, bob, public_pair
-):
+def test_a_contact_page_never_names_a_private_company_it_is_linked_to(client_for, bob, public_pair):
     client = client_for(bob)
     contact = public_pair["contact"]
 
