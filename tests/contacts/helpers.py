@@ -1,12 +1,21 @@
 """Form data for the contact and company pages, as a browser would post it."""
 
+from html.parser import HTMLParser
+
 from organizations.scoping import scopes_disabled
 
-DETAIL_FIELDS = {
-    "emails": ("label", "email"),
-    "phones": ("label", "number"),
-    "addresses": ("label", "street", "postal_code", "city", "region", "country"),
-}
+# Four of each detail (one too many) and the payloads every text field is tried with.
+EMAILS = ["a@example.com", "b@example.com", "c@example.com", "d@example.com"]
+PHONES = ["+39 02 1234 5671", "+39 02 1234 5672", "+39 02 1234 5673", "+39 02 1234 5674"]
+ADDRESSES = [{"label": "office", "city": city} for city in ("Milano", "Roma", "Torino", "Bari")]
+FOUR = {"emails": EMAILS, "phones": PHONES, "addresses": ADDRESSES}
+XSS = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(1)",
+    "javascript:1",
+    "' onmouseover='alert(1)",
+]
 
 
 def formset_data(prefix: str, rows: list[dict], *, total: int | None = None) -> dict:
@@ -110,3 +119,34 @@ def reload(record):
     """Return `record` as stored now, or None when it is gone."""
     with scopes_disabled():
         return type(record).objects.filter(pk=record.pk).first()
+
+
+class _MarkupAudit(HTMLParser):
+    """Collect what in a page could run script: tags, event handlers, script URLs."""
+
+    DANGEROUS_TAGS = {"script", "img", "iframe", "svg", "object", "embed", "style", "base"}
+    URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        # The page's own scripts are files under /static/.
+        own_script = tag == "script" and (dict(attrs).get("src") or "").startswith("/static/")
+        if tag in self.DANGEROUS_TAGS and not own_script:
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"{tag}[{name}]")
+            scheme = "".join((value or "").split()).lower()
+            if name in self.URL_ATTRIBUTES and scheme.startswith(("javascript:", "data:")):
+                self.found.append(f"{tag}[{name}={value}]")
+
+
+def dangerous_markup(page: str) -> list[str]:
+    """Return the script-running markup in `page` (the page's own scripts aside)."""
+    audit = _MarkupAudit()
+    audit.feed(page)
+    audit.close()
+    return audit.found
