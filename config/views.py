@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from companies.models import Company
+from connections.selectors import projects_visible_to, tickets_visible_to
 from contacts.models import Contact
 from organizations.models import Invitation, Membership, Role
 from organizations.pagination import bounded_count
@@ -38,6 +39,21 @@ def _directory_panels(request: HttpRequest) -> list[Panel]:
     return panels
 
 
+def _work_panels(request: HttpRequest) -> list[Panel]:
+    """Counts of the projects and tickets the user may see (a guest: those of their work)."""
+    user, organization = request.user, request.organization
+    panels = []
+    for queryset, label, url_name in [
+        (projects_visible_to(user, organization), _("Projects"), "project_list"),
+        (tickets_visible_to(user, organization), _("Tickets"), "ticket_list"),
+    ]:
+        count, more = bounded_count(queryset)
+        panels.append(
+            Panel(label, reverse(url_name, kwargs={"slug": organization.slug}), count, more)
+        )
+    return panels
+
+
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """The organization's front page: who is here and what there is to see."""
     organization = request.organization
@@ -55,6 +71,6 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             else None
         ),
         "is_guest": membership.role == Role.GUEST,
-        "dashboard_panels": _directory_panels(request),
+        "dashboard_panels": _directory_panels(request) + _work_panels(request),
     }
     return render(request, "dashboard.html", context)

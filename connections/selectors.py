@@ -1,0 +1,350 @@
+"""Reads of projects, tasks, tickets and connections: who may see what (PRODUCT §5).
+
+Owners and members see every project, task and ticket of the organization. Guests see
+the tasks and tickets assigned to them and the projects those belong to, and never a
+contact or company. Contacts and companies (clients, connected records) are read only
+through `visible_to`, so a private one stays out of sight and out of every count.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+
+from companies.models import Company
+from connections.models import Connection, Project, ProjectStatus, Task, Ticket
+from contacts.models import Contact
+from organizations.models import Membership, Organization, Role, User
+
+PROJECT_SORTS = {
+    "-created": ["-created_at", "-id"],
+    "name": ["name", "id"],
+}
+TICKET_SORTS = {
+    "-created": ["-created_at", "-id"],
+    "-updated": ["-updated_at", "-id"],
+}
+
+
+def _memberships(user: User, organization: Organization, roles: list[str]) -> QuerySet:
+    return Membership.objects.filter(organization=organization, user=user, role__in=roles)
+
+
+def _sees_all(user: User, organization: Organization) -> Exists:
+    """True in SQL when `user` is an owner or member of `organization`."""
+    return Exists(_memberships(user, organization, [Role.OWNER, Role.MEMBER]))
+
+
+def _is_guest(user: User, organization: Organization) -> Exists:
+    return Exists(_memberships(user, organization, [Role.GUEST]))
+
+
+def _authenticated(user: User | None) -> bool:
+    return user is not None and user.is_authenticated
+
+
+def tasks_visible_to(user: User, organization: Organization) -> QuerySet:
+    """Return the tasks `user` may see: all for owners/members, a guest's own, else none."""
+    if not _authenticated(user):
+        return Task.objects.none()
+    # The role check is an uncorrelated EXISTS in the same query (as in `visible_to`):
+    # one round trip, and a removed member or guest sees nothing at once.
+    return Task.objects.filter(
+        _sees_all(user, organization) | (_is_guest(user, organization) & Q(assignee=user)),
+        organization=organization,
+    )
+
+
+def tickets_visible_to(user: User, organization: Organization) -> QuerySet:
+    """Return the tickets `user` may see: all for owners/members, a guest's own, else none."""
+    if not _authenticated(user):
+        return Ticket.objects.none()
+    return Ticket.objects.filter(
+        _sees_all(user, organization) | (_is_guest(user, organization) & Q(assignee=user)),
+        organization=organization,
+    )
+
+
+def projects_visible_to(user: User, organization: Organization) -> QuerySet:
+    """Return the projects `user` may see.
+
+    All of them for owners and members; for a guest, the projects holding a task or a
+    ticket assigned to them; nothing for anyone else.
+    """
+    if not _authenticated(user):
+        return Project.objects.none()
+    assigned_task = Task.objects.filter(
+        organization=organization, project=OuterRef("pk"), assignee=user
+    )
+    assigned_ticket = Ticket.objects.filter(
+        organization=organization, project=OuterRef("pk"), assignee=user
+    )
+    return Project.objects.filter(
+        _sees_all(user, organization)
+        | (_is_guest(user, organization) & (Exists(assigned_task) | Exists(assigned_ticket))),
+        organization=organization,
+    )
+
+
+def visible_contacts(user: User, organization: Organization) -> QuerySet:
+    return Contact.objects.visible_to(user, organization)
+
+
+def visible_companies(user: User, organization: Organization) -> QuerySet:
+    return Company.objects.visible_to(user, organization)
+
+
+# --- Projects -------------------------------------------------------------------------
+
+
+def with_visible_clients(projects: QuerySet, user: User, organization: Organization) -> QuerySet:
+    """Attach `visible_client_company` / `visible_client_contact`: the client, or None.
+
+    A client `user` may not see (private, or any client for a guest) comes back as None:
+    its name is never even loaded.
+    """
+    return projects.prefetch_related(
+        Prefetch(
+            "client_company",
+            queryset=visible_companies(user, organization).only("pk", "name"),
+            to_attr="visible_client_company",
+        ),
+        Prefetch(
+            "client_contact",
+            queryset=visible_contacts(user, organization).only("pk", "first_name", "last_name"),
+            to_attr="visible_client_contact",
+        ),
+    )
+
+
+def project_search(
+    user: User,
+    organization: Organization,
+    *,
+    q: str = "",
+    status: str = "",
+    company_id: int | None = None,
+    contact_id: int | None = None,
+) -> QuerySet:
+    """Visible projects matching the list's search and filters.
+
+    Filtering by client only ever matches a client `user` may see.
+    """
+    projects = projects_visible_to(user, organization)
+    for term in q.split():
+        projects = projects.filter(name__icontains=term)
+    if status:
+        projects = projects.filter(status=status)
+    if company_id:
+        projects = projects.filter(
+            client_company__in=visible_companies(user, organization).filter(pk=company_id)
+        )
+    if contact_id:
+        projects = projects.filter(
+            client_contact__in=visible_contacts(user, organization).filter(pk=contact_id)
+        )
+    return projects
+
+
+def project_for_user(user: User, organization: Organization, pk: int) -> Project:
+    """Return the project if `user` may see it; 404 otherwise, exactly like a missing one."""
+    return get_object_or_404(
+        with_visible_clients(
+            projects_visible_to(user, organization).select_related("created_by"),
+            user,
+            organization,
+        ),
+        pk=pk,
+    )
+
+
+def project_tasks(user: User, organization: Organization, project: Project) -> QuerySet:
+    """The project's tasks `user` may see, with their assignees, soonest due first."""
+    return (
+        tasks_visible_to(user, organization)
+        .filter(project=project)
+        .select_related("assignee")
+        .order_by("status", "due_date", "id")
+    )
+
+
+def project_tickets(user: User, organization: Organization, project: Project) -> QuerySet:
+    """The project's tickets `user` may see, newest first."""
+    return (
+        tickets_visible_to(user, organization)
+        .filter(project=project)
+        .select_related("assignee")
+        .order_by("-created_at", "-id")
+    )
+
+
+# --- Tasks and tickets ------------------------------------------------------------------
+
+
+def task_for_user(user: User, organization: Organization, project_pk: int, pk: int) -> Task:
+    """Return the task of project `project_pk` if `user` may see it; 404 otherwise."""
+    queryset = tasks_visible_to(user, organization).select_related(
+        "project", "assignee", "created_by"
+    )
+    return get_object_or_404(queryset, project_id=project_pk, pk=pk)
+
+
+def ticket_search(
+    user: User,
+    organization: Organization,
+    *,
+    q: str = "",
+    status: str = "",
+    priority: str = "",
+    mine: bool = False,
+) -> QuerySet:
+    """Visible tickets matching the list's search and filters."""
+    tickets = tickets_visible_to(user, organization)
+    for term in q.split():
+        tickets = tickets.filter(Q(subject__icontains=term) | Q(description__icontains=term))
+    if status:
+        tickets = tickets.filter(status=status)
+    if priority:
+        tickets = tickets.filter(priority=priority)
+    if mine:
+        tickets = tickets.filter(assignee=user)
+    return tickets
+
+
+def ticket_for_user(user: User, organization: Organization, pk: int) -> Ticket:
+    """Return the ticket if `user` may see it; 404 otherwise, exactly like a missing one."""
+    queryset = tickets_visible_to(user, organization).select_related(
+        "project", "assignee", "created_by"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def assignable_users(organization: Organization) -> QuerySet:
+    """Everyone who may be assigned work: the owners, members and guests of `organization`."""
+    return User.objects.filter(
+        Exists(Membership.objects.filter(organization=organization, user=OuterRef("pk")))
+    ).order_by("full_name", "email")
+
+
+# --- Connections ------------------------------------------------------------------------
+
+
+def visible_connections(user: User, organization: Organization) -> QuerySet:
+    """Connections whose item and whose contact or company `user` may both see.
+
+    Guests see none: they never see a contact or company.
+    """
+    return Connection.objects.filter(
+        Q(contact__in=visible_contacts(user, organization).values("pk"))
+        | Q(company__in=visible_companies(user, organization).values("pk")),
+        Q(project__in=projects_visible_to(user, organization).values("pk"))
+        | Q(task__in=tasks_visible_to(user, organization).values("pk"))
+        | Q(ticket__in=tickets_visible_to(user, organization).values("pk")),
+        organization=organization,
+    )
+
+
+def item_parties(user: User, organization: Organization, **item) -> list[Connection]:
+    """The visible contacts and companies connected to one project, task or ticket.
+
+    `item` is one keyword: project=..., task=... or ticket=... . Contacts first, by name.
+    """
+    return list(
+        visible_connections(user, organization)
+        .filter(**item)
+        .select_related("contact", "company")
+        .order_by("company__name", "contact__last_name", "contact__first_name", "id")
+    )
+
+
+def record_connections(user: User, organization: Organization, **record) -> list[Connection]:
+    """Every visible project, task and ticket connected to one contact or company.
+
+    `record` is contact=... or company=... . Most recently connected first; the item,
+    its project and its assignee come in the same query, whatever their number.
+    """
+    return list(
+        visible_connections(user, organization)
+        .filter(**record)
+        .select_related(
+            "project",
+            "task__project",
+            "task__assignee",
+            "ticket__assignee",
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class BudgetTotal:
+    status: str
+    status_label: str
+    currency: str
+    total: Decimal
+    count: int
+
+
+@dataclass(frozen=True)
+class ClientPortfolio:
+    """A client's projects with their budgets, and the totals computed by the database."""
+
+    projects: list[Project]
+    by_status: list[BudgetTotal]
+    overall: list[BudgetTotal]
+
+
+def client_portfolio(user: User, organization: Organization, **client) -> ClientPortfolio:
+    """The visible projects whose client is `client` (contact=... or company=...).
+
+    Totals are sums of budgets per status and currency (and per currency overall),
+    aggregated in SQL; three queries whatever the number of projects.
+    """
+    field = "client_contact" if "contact" in client else "client_company"
+    projects = projects_visible_to(user, organization).filter(
+        **{field: next(iter(client.values()))}
+    )
+    labels = dict(ProjectStatus.choices)
+    order = {value: index for index, value in enumerate(ProjectStatus.values)}
+    by_status = sorted(
+        (
+            BudgetTotal(
+                row["status"],
+                labels.get(row["status"], row["status"]),
+                row["currency"],
+                row["total"] or Decimal("0"),
+                row["count"],
+            )
+            for row in projects.order_by()
+            .values("status", "currency")
+            .annotate(total=Sum("budget"), count=Count("pk"))
+        ),
+        key=lambda t: (order.get(t.status, len(order)), t.currency),
+    )
+    overall = [
+        BudgetTotal("", "", row["currency"], row["total"] or Decimal("0"), row["count"])
+        for row in projects.order_by()
+        .values("currency")
+        .annotate(total=Sum("budget"), count=Count("pk"))
+        .order_by("currency")
+    ]
+    return ClientPortfolio(
+        projects=list(projects.order_by("-created_at", "-id")),
+        by_status=by_status,
+        overall=overall,
+    )
+
+
+def work_search(user: User, organization: Organization, q: str, limit: int = 5) -> list:
+    """Projects, tasks and tickets `user` may see matching `q`, at most `limit` of each."""
+    projects = projects_visible_to(user, organization).filter(name__icontains=q)
+    tasks = (
+        tasks_visible_to(user, organization).filter(title__icontains=q).select_related("project")
+    )
+    tickets = tickets_visible_to(user, organization).filter(subject__icontains=q)
+    return [
+        *projects.order_by("name", "id")[:limit],
+        *tasks.order_by("title", "id")[:limit],
+        *tickets.order_by("subject", "id")[:limit],
+    ]
