@@ -132,3 +132,54 @@ class RecordTypeFactory(TenantFactory):
 
     organization = factory.SubFactory(OrganizationFactory)
     name = factory.Sequence(lambda n: f"Type {n}")
+
+
+# --- Connections: projects, tasks, tickets and their links ------------------------------
+
+
+class ProjectFactory(TenantFactory):
+    class Meta:
+        model = "connections.Project"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Project {n}")
+    status = "active"
+    budget = 0
+    currency = "EUR"
+    created_by = None
+
+
+class TaskFactory(TenantFactory):
+    class Meta:
+        model = "connections.Task"
+
+    organization = factory.SelfAttribute("project.organization")
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Task {n}")
+    status = "todo"
+    assignee = None
+    created_by = None
+
+
+class TicketFactory(TenantFactory):
+    class Meta:
+        model = "connections.Ticket"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    subject = factory.Sequence(lambda n: f"Ticket {n}")
+    status = "open"
+    priority = "normal"
+    assignee = None
+    project = None
+    created_by = None
+
+
+def connect(item, party, **fields):
+    """Store that `party` (a contact or company) is connected to `item` (project/task/ticket)."""
+    from connections.models import Connection
+
+    party_field = "contact" if party._meta.model_name == "contact" else "company"
+    with scopes_disabled():
+        return Connection.objects.create(
+            organization=item.organization, **{item.kind: item, party_field: party}, **fields
+        )

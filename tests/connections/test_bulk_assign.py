@@ -1,0 +1,177 @@
+"""Assigning one client to many projects from the list, in a fixed number of queries."""
+
+import pytest
+from django.db import connection as db_connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from connections.models import Project
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("project_assign_client", kwargs={"slug": "acme"})
+
+
+def projects(organization, count: int) -> list[Project]:
+    return [
+        factories.ProjectFactory(organization=organization, name=f"Bulk {n}") for n in range(count)
+    ]
+
+
+def assign(client, chosen, **client_fields):
+    return client.post(URL, {"projects": [p.pk for p in chosen], **client_fields}, follow=True)
+
+
+def test_three_hundred_projects_get_their_client_in_a_bounded_number_of_queries(
+    acme, bob, client_for, django_assert_max_num_queries, unscoped
+):
+    chosen = projects(acme, 300)
+    company = factories.CompanyFactory(organization=acme, name="Bigclient")
+    client = client_for(bob)
+
+    with django_assert_max_num_queries(8):
+        response = client.post(
+            URL, {"projects": [p.pk for p in chosen], "client_company_id": company.pk}
+        )
+
+    assert response.status_code == 302
+    assert Project.objects.filter(client_company=company).count() == 300
+    assert "300 projects updated." in client.get(response.url).content.decode()
+
+
+def test_the_number_of_queries_does_not_grow_with_the_number_of_projects(
+    acme, bob, client_for, unscoped
+):
+    company = factories.CompanyFactory(organization=acme)
+    client = client_for(bob)
+    few, many = projects(acme, 3), projects(acme, 120)
+    counts = []
+    for chosen in (few, many):
+        with CaptureQueriesContext(db_connection) as queries:
+            client.post(URL, {"projects": [p.pk for p in chosen], "client_company_id": company.pk})
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
+
+
+def test_a_contact_can_be_the_client_of_many_projects_at_once(acme, alice, client_for, unscoped):
+    chosen = projects(acme, 4)
+    person = factories.ContactFactory(organization=acme)
+    factories.ProjectFactory(organization=acme, name="Untouched")
+
+    response = assign(client_for(alice), chosen[:3], client_contact_id=person.pk)
+
+    assert "3 projects updated." in response.content.decode()
+    assert set(Project.objects.filter(client_contact=person).values_list("name", flat=True)) == {
+        "Bulk 0",
+        "Bulk 1",
+        "Bulk 2",
+    }
+
+
+def test_assigning_replaces_a_previous_client_of_the_other_kind(acme, bob, client_for, unscoped):
+    person = factories.ContactFactory(organization=acme)
+    project = factories.ProjectFactory(organization=acme, client_contact=person)
+    company = factories.CompanyFactory(organization=acme)
+
+    response = assign(client_for(bob), [project], client_company_id=company.pk)
+
+    project.refresh_from_db()
+    assert "1 project updated." in response.content.decode()
+    assert (project.client_company_id, project.client_contact_id) == (company.pk, None)
+
+
+def test_a_client_from_another_organization_is_refused_and_nothing_changes(
+    acme, globex, bob, client_for, unscoped
+):
+    chosen = projects(acme, 3)
+    foreign = factories.CompanyFactory(organization=globex, name="Globex Client")
+
+    response = assign(client_for(bob), chosen, client_company_id=foreign.pk)
+
+    assert response.status_code == 400
+    assert "Choose a company from the list." in response.content.decode()
+    assert not Project.objects.filter(client_company__isnull=False).exists()
+    # The ticked projects stay ticked for a second try.
+    assert response.content.decode().count('name="projects" value=') == 3
+    assert response.content.decode().count("checked") >= 3
+
+
+def test_a_private_client_the_member_cannot_see_is_refused(acme, bob, carol, client_for, unscoped):
+    chosen = projects(acme, 2)
+    hidden = factories.CompanyFactory(
+        organization=acme, name="Hiddenco", visibility="private", created_by=carol
+    )
+
+    response = assign(client_for(bob), chosen, client_company_id=hidden.pk)
+
+    assert response.status_code == 400
+    assert "Hiddenco" not in response.content.decode()
+    assert not Project.objects.filter(client_company=hidden).exists()
+
+
+def test_projects_of_another_organization_are_never_touched(
+    acme, globex, bob, client_for, unscoped
+):
+    mine = projects(acme, 1)
+    theirs = factories.ProjectFactory(organization=globex, name="Globex project")
+    company = factories.CompanyFactory(organization=acme)
+
+    response = assign(client_for(bob), [*mine, theirs], client_company_id=company.pk)
+
+    theirs.refresh_from_db()
+    assert "1 project updated." in response.content.decode()
+    assert theirs.client_company_id is None
+
+
+def test_choosing_no_client_or_both_kinds_is_refused_with_a_message(
+    acme, bob, client_for, unscoped
+):
+    chosen = projects(acme, 2)
+    company = factories.CompanyFactory(organization=acme)
+    person = factories.ContactFactory(organization=acme)
+    client = client_for(bob)
+
+    nothing = assign(client, chosen)
+    both = assign(client, chosen, client_company_id=company.pk, client_contact_id=person.pk)
+
+    assert nothing.status_code == 400 and both.status_code == 400
+    assert "Choose the client: a company or a contact." in nothing.content.decode()
+    assert "company or a contact, not both" in both.content.decode()
+    assert not Project.objects.filter(client_company__isnull=False).exists()
+
+
+def test_no_project_ticked_is_refused_with_a_message(acme, bob, client_for):
+    company = factories.CompanyFactory(organization=acme)
+
+    response = client_for(bob).post(URL, {"client_company_id": company.pk})
+
+    assert response.status_code == 400
+    assert "Select at least one project." in response.content.decode()
+
+
+def test_a_guest_cannot_assign_clients(acme, gina, client_for, unscoped):
+    project = factories.ProjectFactory(organization=acme)
+    factories.TaskFactory(project=project, assignee=gina)
+    company = factories.CompanyFactory(organization=acme)
+
+    response = client_for(gina).post(
+        URL, {"projects": [project.pk], "client_company_id": company.pk}
+    )
+
+    project.refresh_from_db()
+    assert response.status_code == 403
+    assert project.client_company_id is None
+
+
+def test_the_list_offers_the_bulk_action_to_members_but_not_to_guests(acme, bob, gina, client_for):
+    project = factories.ProjectFactory(organization=acme)
+    factories.TaskFactory(project=project, assignee=gina)
+    list_url = reverse("project_list", kwargs={"slug": "acme"})
+
+    member_html = client_for(bob).get(list_url).content.decode()
+    guest_html = client_for(gina).get(list_url).content.decode()
+
+    assert "Assign client" in member_html and 'name="projects"' in member_html
+    assert "Assign client" not in guest_html and 'name="projects"' not in guest_html
