@@ -14,6 +14,7 @@ from django.db.models.fields.tuple_lookups import (
     TupleLessThan,
     TupleLookupMixin,
 )
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,22 @@ def _decode(cursor: str, fields: list[models.Field]) -> list | None:
     if not isinstance(values, list) or len(values) != len(fields):
         return None
     try:
-        return [field.to_python(value) for field, value in zip(fields, values, strict=True)]
+        values = [field.to_python(value) for field, value in zip(fields, values, strict=True)]
     except Exception:  # noqa: BLE001 - any malformed cursor means "start over"
         return None
+    # Cursors come from the query string: refuse values no database column can hold
+    # (SQLite raises on integers beyond 64 bits, PostgreSQL on NUL in text), and nulls
+    # and naive datetimes, which _encode never writes.
+    for value in values:
+        if value is None:
+            return None
+        if isinstance(value, int) and not -(2**63) <= value < 2**63:
+            return None
+        if isinstance(value, str) and "\x00" in value:
+            return None
+        if isinstance(value, datetime) and timezone.is_naive(value):
+            return None
+    return values
 
 
 def _beyond(order: list[str], values: list, *, forward: bool) -> Q | TupleLookupMixin:
