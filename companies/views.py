@@ -213,7 +213,7 @@ def company_person_remove(request: HttpRequest, slug: str, pk: int, affiliation_
 @directory_required
 def company_autocomplete(request: HttpRequest, slug: str) -> HttpResponse:
     """Options for pickers: visible companies matching ?q=, at most ten."""
-    q = request.GET.get("q", "").strip()[:100]
+    q = dv.search_text(request, limit=100)
     companies = (
         selectors.company_search(request.user, request.organization, q=q).order_by("name", "id")[
             :10

@@ -188,7 +188,7 @@ def contact_row(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @directory_required
 def contact_autocomplete(request: HttpRequest, slug: str) -> HttpResponse:
     """Options for pickers: visible contacts matching ?q=, at most ten."""
-    q = request.GET.get("q", "").strip()[:100]
+    q = dv.search_text(request, limit=100)
     contacts = (
         selectors.contact_search(request.user, request.organization, q=q).order_by(
             "last_name", "first_name", "id"

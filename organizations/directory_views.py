@@ -58,6 +58,15 @@ class ListParams:
         return query.urlencode()
 
 
+def search_text(request: HttpRequest, *, limit: int = 200) -> str:
+    """The ?q= search text, trimmed to `limit` characters.
+
+    NUL characters are dropped: PostgreSQL refuses them in text parameters, and no
+    name or address contains one.
+    """
+    return request.GET.get("q", "").replace("\x00", "").strip()[:limit]
+
+
 def list_params(request: HttpRequest, *, sorts: dict, filter_names: list[str]) -> ListParams:
     """Read search, sort, cursor and filters from the query string, ignoring bad values."""
     sort = request.GET.get("sort", "name")
@@ -71,7 +80,7 @@ def list_params(request: HttpRequest, *, sorts: dict, filter_names: list[str]) -
         else:
             filters[name] = int(value) if value.isdigit() else None
     return ListParams(
-        q=request.GET.get("q", "").strip()[:200],
+        q=search_text(request),
         sort=sort,
         after=request.GET.get("after") or None,
         before=request.GET.get("before") or None,
