@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class AttachmentsConfig(AppConfig):
     name = "attachments"
     verbose_name = _("Attachments")
+
+    def ready(self) -> None:
+        # Deleting a contact or company deletes its attachments by cascade; the receiver
+        # frees their bytes and objects without contacts/ or companies/ knowing about files.
+        from attachments import signals  # noqa: F401
+
+    def seed_demo(self, *, organization, users) -> None:
+        """Called by `manage.py seed_demo` inside the organization's scope."""
+        from attachments.demo import seed
+
+        seed(organization=organization, users=users)

@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "organizations.middleware.TenantMiddleware",
+    "attachments.middleware.UploadLimitsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -145,7 +146,13 @@ if STORAGE == "s3":
 elif STORAGE == "local":
     default_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": None},
+        # Private: MEDIA_URL is never served; files leave only through the download view.
+        "OPTIONS": {
+            "location": str(MEDIA_ROOT),
+            "base_url": None,
+            "file_permissions_mode": 0o640,
+            "directory_permissions_mode": 0o750,
+        },
     }
 else:
     raise ImproperlyConfigured("STORAGE must be 'local' or 's3'.")
@@ -208,11 +215,21 @@ if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 
-# Request sizes: uploads stream to disk above this size; the whole body is capped.
+# Request sizes (decimal bytes). Uploaded files stream to a temporary file above
+# FILE_UPLOAD_MAX_MEMORY_SIZE; DATA_UPLOAD_MAX_MEMORY_SIZE caps only the non-file fields.
+# A single file may take ATTACHMENT_MAX_FILE_SIZE, one request ATTACHMENT_MAX_FILES files
+# and ATTACHMENT_MAX_REQUEST_SIZE in all (attachments.middleware answers 413 above it,
+# before reading the body). A proxy in front should allow the same body size.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
-ATTACHMENT_MAX_FILE_SIZE = env.int("ATTACHMENT_MAX_FILE_SIZE", default=25_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
-DATA_UPLOAD_MAX_NUMBER_FILES = 20
+ATTACHMENT_MAX_FILE_SIZE = env.int("ATTACHMENT_MAX_FILE_SIZE", default=25_000_000)
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("ATTACHMENT_MAX_FILES", default=20)
+ATTACHMENT_MAX_REQUEST_SIZE = env.int("ATTACHMENT_MAX_REQUEST_SIZE", default=100_000_000)
+if ATTACHMENT_MAX_REQUEST_SIZE < ATTACHMENT_MAX_FILE_SIZE + DATA_UPLOAD_MAX_MEMORY_SIZE:
+    raise ImproperlyConfigured(
+        "ATTACHMENT_MAX_REQUEST_SIZE must leave room for one file of ATTACHMENT_MAX_FILE_SIZE "
+        "plus the form fields (DATA_UPLOAD_MAX_MEMORY_SIZE)."
+    )
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ tenant_urlpatterns = [
     *organization_urls.tenant_urlpatterns,
     path("contacts/", include("contacts.urls")),
     path("companies/", include("companies.urls")),
+    path("", include("attachments.urls")),
     path("", include("connections.urls")),
 ]
 

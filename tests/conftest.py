@@ -26,6 +26,20 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_a_temporary_directory(settings, tmp_path_factory):
+    """Files saved by any test (uploads, seed_demo) go to a fresh directory, not to ./media."""
+    location = str(tmp_path_factory.mktemp("media"))
+    settings.MEDIA_ROOT = location
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": location, "base_url": None},
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

@@ -1,5 +1,7 @@
 """factory-boy factories for every model; tenant rows are created outside any scope."""
 
+import uuid
+
 import factory
 from django.contrib.auth import get_user_model
 
@@ -183,3 +185,51 @@ def connect(item, party, **fields):
         return Connection.objects.create(
             organization=item.organization, **{item.kind: item, party_field: party}, **fields
         )
+
+
+# --- Attachments: files and cloud links ------------------------------------------------
+
+
+class AttachmentFactory(TenantFactory):
+    """A file on the given `contact=` or `company=`, its object saved in the default storage.
+
+    The row is written directly, so the usage counter does not count it: tests of the
+    quota upload through attachments.services instead.
+    """
+
+    class Meta:
+        model = "attachments.Attachment"
+
+    organization = factory.LazyAttribute(lambda o: (o.contact or o.company).organization)
+    contact = None
+    company = None
+    kind = "file"
+    name = factory.Sequence(lambda n: f"file-{n}.txt")
+    content = b"Hello from Rolo.\n"
+    size = factory.LazyAttribute(lambda o: len(o.content))
+    content_type = "text/plain"
+    storage_key = factory.LazyAttribute(lambda o: f"{o.organization.pk}/{uuid.uuid4().hex}")
+    uploaded_by = None
+
+    @classmethod
+    def _create(cls, model_class, *args, content: bytes, **kwargs):
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+
+        kwargs["storage_key"] = default_storage.save(kwargs["storage_key"], ContentFile(content))
+        return super()._create(model_class, *args, **kwargs)
+
+
+class LinkFactory(TenantFactory):
+    """A cloud link on the given `contact=` or `company=`."""
+
+    class Meta:
+        model = "attachments.Attachment"
+
+    organization = factory.LazyAttribute(lambda o: (o.contact or o.company).organization)
+    contact = None
+    company = None
+    kind = "link"
+    name = factory.Sequence(lambda n: f"Shared folder {n}")
+    url = factory.Sequence(lambda n: f"https://drive.google.com/drive/folders/folder{n}")
+    uploaded_by = None

@@ -224,6 +224,10 @@ def test_every_organization_url_is_in_the_table():
     from tests.connections.test_access import ROUTES as CONNECTION_ROUTES
 
     covered = {route.name for route in [*ROUTES, *CONNECTION_ROUTES]}
+    # So do the files of contacts and companies (roles × record visibility).
+    from tests.attachments.test_access import URL_NAMES as ATTACHMENT_URL_NAMES
+
+    covered |= ATTACHMENT_URL_NAMES
     missing = organization_url_names() - covered
 
     assert not missing, f"Add these URLs to ROUTES in {__name__}: {sorted(missing)}"
