@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     # The floors of the house, ground first (see docs/architecture.md).
     "organizations",
@@ -55,6 +56,8 @@ MIDDLEWARE = [
     "organizations.middleware.TenantMiddleware",
     "attachments.middleware.UploadLimitsMiddleware",
 ]
+
+FORM_RENDERER = "config.forms.RoloFormRenderer"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
