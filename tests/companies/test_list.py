@@ -1,0 +1,189 @@
+"""The company list: search, filters, sorting, keyset pages, and in-place row edits."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from companies.models import Company
+from organizations.models import Sector
+from organizations.scoping import scopes_disabled
+from tests import factories
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def url(name: str, **kwargs) -> str:
+    return reverse(name, kwargs={"slug": "acme", **kwargs})
+
+
+def row_ids(response) -> list[int]:
+    return [int(pk) for pk in re.findall(r'<tr id="company-(\d+)"', response.content.decode())]
+
+
+def link(response, rel: str) -> str | None:
+    match = re.search(rf'rel="{rel}" href="[^"?]*\?([^"]*)"', response.content.decode())
+    return match.group(1).replace("&amp;", "&") if match else None
+
+
+def search(client, **params) -> list[int]:
+    return row_ids(client.get(url("company_list"), params))
+
+
+@pytest.fixture
+def companies(acme, carol):
+    with scopes_disabled():
+        client_type = factories.RecordTypeFactory(organization=acme, name="Client")
+        energy = Sector.objects.create(organization=acme, name="Energy")
+        ict = Sector.objects.create(organization=acme, name="ICT")
+        enel = factories.CompanyFactory(
+            organization=acme,
+            name="Enel Green Power",
+            type=client_type,
+            sector=energy,
+            vat_number="IT00743110157",
+            created_by=carol,
+        )
+        enel.emails.create(organization=acme, email="info@enelgp.example")
+        enel.phones.create(organization=acme, number="+39068305100")
+        initech = factories.CompanyFactory(
+            organization=acme, name="Initech", sector=ict, visibility="private", created_by=carol
+        )
+        hooli = factories.CompanyFactory(organization=acme, name="Hooli", created_by=carol)
+    return {
+        "enel": enel,
+        "initech": initech,
+        "hooli": hooli,
+        "client": client_type,
+        "energy": energy,
+        "ict": ict,
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "q", ["green", "Enel power", "enelgp.example", "06 8305 100", "IT00743110157", "00743110157"]
+)
+def test_search_matches_name_email_phone_and_vat(client_for, carol, companies, q):
+    assert search(client_for(carol), q=q) == [companies["enel"].pk]
+
+
+@pytest.mark.django_db
+def test_filters_by_type_sector_and_visibility(client_for, carol, companies):
+    client = client_for(carol)
+
+    assert search(client, type=companies["client"].pk) == [companies["enel"].pk]
+    assert search(client, sector=companies["energy"].pk) == [companies["enel"].pk]
+    assert search(client, sector=companies["ict"].pk) == [companies["initech"].pk]
+    assert search(client, visibility="private") == [companies["initech"].pk]
+    assert search(client, visibility="public", q="h") == [companies["hooli"].pk]
+
+
+@pytest.mark.django_db
+def test_sorted_by_name_by_default(client_for, carol, companies):
+    assert search(client_for(carol)) == [
+        companies["enel"].pk,
+        companies["hooli"].pk,
+        companies["initech"].pk,
+    ]
+
+
+@pytest.mark.django_db
+def test_newest_first(client_for, carol, companies):
+    assert search(client_for(carol), sort="-created") == [
+        companies["hooli"].pk,
+        companies["initech"].pk,
+        companies["enel"].pk,
+    ]
+
+
+@pytest.mark.django_db
+def test_keyset_pages_walk_forward_and_back(client_for, bob, acme):
+    for index in range(30):
+        factories.CompanyFactory(organization=acme, name=f"Company {index:02d}")
+    client = client_for(bob)
+
+    first = client.get(url("company_list"))
+    second = client.get(url("company_list") + "?" + link(first, "next"))
+    back = client.get(url("company_list") + "?" + link(second, "prev"))
+
+    assert len(row_ids(first)) == 25 and len(row_ids(second)) == 5
+    assert not set(row_ids(first)) & set(row_ids(second))
+    assert row_ids(back) == row_ids(first)
+    assert link(second, "next") is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("forged", ["garbage", "W1tdXQ", "WyJhIiwgMTAwMDAwMDAwMDAwMDAwMDAwMDAwXQ"])
+def test_a_forged_cursor_shows_the_first_page(client_for, bob, companies, forged):
+    response = client_for(bob).get(url("company_list"), {"after": forged})
+
+    assert response.status_code == 200
+    assert len(row_ids(response)) == 2
+
+
+@pytest.mark.django_db
+def test_htmx_search_answers_with_the_results_only(client_for, carol, companies):
+    response = client_for(carol).get(
+        url("company_list"), {"q": "hooli"}, HTTP_HX_TARGET="company-results", **HTMX
+    )
+
+    assert "<html" not in response.content.decode()
+    assert row_ids(response) == [companies["hooli"].pk]
+
+
+@pytest.mark.django_db
+def test_a_row_is_edited_in_place(client_for, bob, companies, unscoped):
+    enel = companies["enel"]
+    client = client_for(bob)
+
+    form = client.get(url("company_row", pk=enel.pk), {"edit": "1"}, **HTMX).content.decode()
+    response = client.post(
+        url("company_row", pk=enel.pk),
+        {"name": "Enel X", "type": "", "sector": companies["energy"].pk},
+        **HTMX,
+    )
+
+    assert form.startswith(f'<tr id="company-{enel.pk}" class="editing">')
+    assert response.status_code == 200
+    assert response.content.decode().startswith(f'<tr id="company-{enel.pk}">')
+    assert "<strong>Enel X</strong>" in response.content.decode()
+    enel = Company.objects.get(pk=enel.pk)
+    assert (enel.name, enel.type, enel.vat_number) == ("Enel X", None, "IT00743110157")
+
+
+@pytest.mark.django_db
+def test_a_bad_row_edit_answers_400_and_changes_nothing(client_for, bob, companies, unscoped):
+    enel = companies["enel"]
+
+    response = client_for(bob).post(
+        url("company_row", pk=enel.pk), {"name": "", "sector": "999999"}, **HTMX
+    )
+
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert Company.objects.get(pk=enel.pk).name == "Enel Green Power"
+
+
+@pytest.mark.django_db
+def test_a_row_cannot_take_a_type_of_another_organization(
+    client_for, bob, globex, companies, unscoped
+):
+    foreign = factories.RecordTypeFactory(organization=globex, name="Foreign")
+
+    response = client_for(bob).post(
+        url("company_row", pk=companies["hooli"].pk),
+        {"name": "Hooli", "type": foreign.pk},
+        **HTMX,
+    )
+
+    assert response.status_code == 400
+    assert Company.objects.get(pk=companies["hooli"].pk).type is None
+
+
+@pytest.mark.django_db
+def test_a_row_is_deleted_in_place_by_its_creator(client_for, carol, companies, unscoped):
+    response = client_for(carol).post(url("company_delete", pk=companies["hooli"].pk), **HTMX)
+
+    assert (response.status_code, response.content) == (200, b"")
+    assert not Company.objects.filter(pk=companies["hooli"].pk).exists()
