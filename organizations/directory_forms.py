@@ -64,6 +64,12 @@ class DetailFormSet(forms.BaseFormSet):
 
     kind = "emails"
 
+    def get_form_kwargs(self, index: int) -> dict:
+        # Validate every row, even one equal to its initial value: Django skips extra
+        # rows that did not change, which would drop a kept email when the management
+        # form says there were no initial rows.
+        return {**super().get_form_kwargs(index), "empty_permitted": False}
+
     def clean(self) -> None:
         if any(self.errors):
             return
