@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from organizations.directory import MAX_DETAILS, AddressLabel, EmailLabel, PhoneLabel
 from organizations.directory_services import ADDRESS_FIELDS, DETAIL_NAMES
 from organizations.models import Organization
-from organizations.validators import normalize_fiscal_code, normalize_phone, normalize_vat
+from organizations.validators import (
+    format_phone,
+    normalize_fiscal_code,
+    normalize_phone,
+    normalize_vat,
+)
 
 
 class EmailRowForm(forms.Form):
@@ -115,6 +120,11 @@ def detail_formsets(
             ]
         return rows + [{}] * (MAX_DETAILS - len(rows))
 
+    # Phones are stored in E.164 and shown formatted, in the form as on the page.
+    phones = [
+        {**row, "number": format_phone(row["number"])} if row else row
+        for row in initial("phones", ("label", "number"))
+    ]
     return {
         "emails": EmailFormSet(
             data, prefix="emails", initial=initial("emails", ("label", "email"))
@@ -122,7 +132,7 @@ def detail_formsets(
         "phones": PhoneFormSet(
             data,
             prefix="phones",
-            initial=initial("phones", ("label", "number")),
+            initial=phones,
             form_kwargs={"default_country": organization.default_country},
         ),
         "addresses": AddressFormSet(
