@@ -17,6 +17,7 @@ from tests.contacts.helpers import (
     company_data,
     company_edit_data,
     dangerous_markup,
+    form_values,
 )
 
 
@@ -214,3 +215,37 @@ def test_a_non_creator_cannot_sneak_a_visibility_change_through_the_edit_form(
     company.refresh_from_db()
     assert response.status_code == 403
     assert (company.name, company.visibility) == ("Opencorp", "public")
+
+
+@pytest.mark.django_db
+def test_saving_the_edit_form_unchanged_keeps_every_detail(client_for, bob, acme, unscoped):
+    company = factories.CompanyFactory(
+        organization=acme,
+        name="Keeper Srl",
+        description="@bob@example.com",
+        vat_number="IT00743110157",
+    )
+    company.emails.create(organization=acme, label="other", email="k@example.com", position=0)
+    company.phones.create(organization=acme, label="fax", number="+390212345678", position=0)
+    company.phones.create(organization=acme, label="work", number="+390212345679", position=1)
+    company.addresses.create(organization=acme, label="billing", street="Via Roma 1", city="Bari")
+
+    def snapshot() -> dict:
+        return {
+            "fields": Company.objects.filter(pk=company.pk)
+            .values("name", "description", "vat_number", "visibility", "type", "sector")
+            .get(),
+            "emails": list(company.emails.values_list("label", "email")),
+            "phones": list(company.phones.values_list("label", "number")),
+            "addresses": list(company.addresses.values_list("label", "street", "city")),
+            "mentions": list(company.mentions.values_list("user__email", flat=True)),
+        }
+
+    before = snapshot()
+    client = client_for(bob)
+
+    posted = form_values(text(client.get(url("company_edit", pk=company.pk))))
+    response = client.post(url("company_edit", pk=company.pk), posted)
+
+    assert response.status_code == 302
+    assert snapshot() == before

@@ -150,3 +150,56 @@ def dangerous_markup(page: str) -> list[str]:
     audit.feed(page)
     audit.close()
     return audit.found
+
+
+class _FormValues(HTMLParser):
+    """Collect what a browser would submit from a form: inputs, selects, textareas."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.values: dict[str, str] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        name = attributes.get("name")
+        if tag == "input" and name and "disabled" not in attributes:
+            kind = attributes.get("type", "text")
+            if kind in ("radio", "checkbox"):
+                if "checked" in attributes:
+                    self.values[name] = attributes.get("value", "on")
+            elif kind not in ("submit", "button", "file"):
+                self.values[name] = attributes.get("value", "")
+        elif tag == "select" and name:
+            self._select = name
+            self.values.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in attributes:
+            self.values[self._select] = attributes.get("value", "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.values[name] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.values[self._textarea] += data
+
+
+def form_values(page: str, marker: str = "record-form") -> dict[str, str]:
+    """What submitting the form whose tag contains `marker` unchanged would post."""
+    start = page.index(marker)
+    form = page[page.rindex("<form", 0, start) : page.index("</form>", start)]
+    parser = _FormValues()
+    parser.feed(form)
+    parser.close()
+    # A browser drops the single newline that opens a textarea's content.
+    return {
+        name: value[1:] if value.startswith("\n") and name == "description" else value
+        for name, value in parser.values.items()
+    }

@@ -23,6 +23,7 @@ from tests.contacts.helpers import (
     contact_edit_data,
     dangerous_markup,
     details_data,
+    form_values,
 )
 
 
@@ -254,6 +255,28 @@ def test_a_phone_is_stored_in_e164_and_shown_formatted(client_for, bob, unscoped
 
 
 @pytest.mark.django_db
+def test_the_edit_form_shows_a_phone_formatted_and_saving_it_keeps_it(
+    client_for, bob, acme, unscoped
+):
+    contact = factories.ContactFactory(organization=acme, last_name="Caller")
+    contact.phones.create(organization=acme, label="mobile", number="+393471234567")
+    client = client_for(bob)
+
+    form = text(client.get(url("contact_edit", pk=contact.pk)))
+    response = client.post(
+        url("contact_edit", pk=contact.pk),
+        {
+            **contact_edit_data(contact),
+            **details_data(phones=[{"label": "mobile", "number": "+39 347 123 4567"}]),
+        },
+    )
+
+    assert 'name="phones-0-number" value="+39 347 123 4567"' in form
+    assert response.status_code == 302
+    assert list(contact.phones.values_list("number", flat=True)) == ["+393471234567"]
+
+
+@pytest.mark.django_db
 def test_a_phone_is_read_in_the_organizations_country(client_for, bob, acme, unscoped):
     acme.default_country = "DE"
     acme.save()
@@ -366,3 +389,40 @@ def test_a_description_keeps_its_markdown_and_safe_links(client_for, bob, acme):
     assert "<strong>Key account</strong>" in page
     assert 'href="https://acme.example"' in page
     assert 'rel="nofollow noopener noreferrer"' in page
+
+
+@pytest.mark.django_db
+def test_saving_the_edit_form_unchanged_keeps_every_detail(client_for, bob, acme, unscoped):
+    initech = factories.CompanyFactory(organization=acme, name="Initech")
+    contact = factories.ContactFactory(
+        organization=acme,
+        last_name="Keeper",
+        description="Line one\nLine two",
+        vat_number="IT00743110157",
+        pec="keeper@pec.example",
+    )
+    factories.AffiliationFactory(contact=contact, company=initech, is_primary=True)
+    contact.emails.create(organization=acme, label="home", email="k@example.com", position=0)
+    contact.emails.create(organization=acme, label="work", email="w@example.com", position=1)
+    contact.phones.create(organization=acme, label="mobile", number="+393471234567")
+    contact.addresses.create(organization=acme, label="home", city="Milano", country="IT")
+    before = snapshot(contact)
+    client = client_for(bob)
+
+    posted = form_values(text(client.get(url("contact_edit", pk=contact.pk))))
+    response = client.post(url("contact_edit", pk=contact.pk), posted)
+
+    assert response.status_code == 302
+    assert snapshot(Contact.objects.get(pk=contact.pk)) == before
+
+
+def snapshot(contact: Contact) -> dict:
+    return {
+        "fields": Contact.objects.filter(pk=contact.pk)
+        .values("first_name", "last_name", "description", "vat_number", "pec", "visibility")
+        .get(),
+        "emails": list(contact.emails.values_list("label", "email")),
+        "phones": list(contact.phones.values_list("label", "number")),
+        "addresses": list(contact.addresses.values_list("label", "city", "country")),
+        "companies": list(contact.affiliations.values_list("company__name", "is_primary")),
+    }
