@@ -91,13 +91,13 @@ def test_the_record_page_queries_do_not_grow_with_its_files(
 ):
     client = client_for(bob)
     store(acme, contact, 10, user=bob)
-    with django_assert_max_num_queries(20) as few:
+    with django_assert_max_num_queries(24) as few:
         client.get(detail(contact))
 
     for n in range(6):
         store(acme, contact, 10, f"more-{n}.bin", user=UserFactory())
         LinkFactory(contact=contact, uploaded_by=UserFactory())
-    with django_assert_max_num_queries(20) as many:
+    with django_assert_max_num_queries(24) as many:
         client.get(detail(contact))
 
     assert len(many) == len(few)
