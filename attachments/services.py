@@ -206,6 +206,8 @@ def _store(organization: Organization, file: File) -> str:
     try:
         return attachment_storage().save(key, content)
     except Exception as error:
+        # A failed write can leave part of the object behind. The key is a fresh uuid, so
+        # it names nothing else that could be deleted by mistake.
         object_discard(key)
         raise StorageUnavailable(str(error)) from error
 
@@ -228,11 +230,14 @@ def attachment_link_create(
 ) -> Attachment:
     """Attach a cloud link (an https URL with a title) to `record`; it uses no quota."""
     _check_record(organization, record)
+    url = url.strip()
+    if url[:8].lower() == "https://":
+        url = "https://" + url[8:]  # the scheme in lower case, as the database requires
     attachment = Attachment(
         organization=organization,
         kind=AttachmentKind.LINK,
         name=title.strip(),
-        url=url.strip(),
+        url=url,
         uploaded_by=added_by,
         **{record_kind(record): record},
     )

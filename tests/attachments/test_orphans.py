@@ -153,13 +153,13 @@ def test_the_check_with_fix_repairs_every_mismatch(
 
 
 def test_the_check_leaves_young_objects_alone_they_may_be_uploads_in_flight(
-    local, acme, contact, unscoped
+    backend, acme, contact, unscoped
 ):
     store(acme, contact, b"fine")
-    in_flight = local.plant(f"{acme.pk}/fedcba9876543210fedcba9876543210")
+    in_flight = backend.plant(f"{acme.pk}/fedcba9876543210fedcba9876543210")
 
     assert "everything matches" in check("--fix")
-    assert in_flight in local.keys(str(acme.pk))
+    assert in_flight in backend.keys(str(acme.pk))
 
 
 def test_the_check_removes_objects_left_by_a_deleted_organization(local, acme, contact, unscoped):

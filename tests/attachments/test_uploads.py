@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from attachments.models import Attachment, StorageUsage
@@ -216,3 +217,22 @@ def test_links_and_files_can_be_attached_to_a_company_too(client, acme, alice, u
         "Deck",
         "offer.pdf",
     ]
+
+
+def test_the_request_limit_applies_to_every_url_not_only_uploads(client, settings):
+    settings.ATTACHMENT_MAX_REQUEST_SIZE = 10_000
+
+    response = client.post(reverse("login"), {"files": SimpleUploadedFile("a.bin", b"x" * 20_000)})
+
+    assert response.status_code == 413
+
+
+def test_an_anonymous_upload_is_sent_to_log_in_before_its_size_is_even_looked_at(contact, settings):
+    settings.ATTACHMENT_MAX_REQUEST_SIZE = 10_000
+
+    response = Client().post(
+        files_url(contact), {"files": SimpleUploadedFile("a.bin", b"x" * 20_000)}
+    )
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
