@@ -426,3 +426,28 @@ def snapshot(contact: Contact) -> dict:
         "addresses": list(contact.addresses.values_list("label", "city", "country")),
         "companies": list(contact.affiliations.values_list("company__name", "is_primary")),
     }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("payload", XSS)
+def test_xss_in_refused_fields_is_shown_back_as_text(client_for, bob, payload):
+    response = client_for(bob).post(
+        url("contact_create"),
+        contact_data(
+            last_name="",
+            pec=payload,
+            vat_number=payload,
+            fiscal_code=payload[:32],
+            tax_country=payload[:2],
+            type=payload,
+            visibility=payload,
+            company_id=payload,
+            emails=[{"label": payload, "email": payload}],
+            phones=[{"label": payload, "number": payload}],
+            addresses=[{"label": payload, "country": payload[:2], "city": payload}],
+        ),
+    )
+
+    assert response.status_code == 400
+    assert dangerous_markup(text(response)) == []
+    assert contact_count() == 0
