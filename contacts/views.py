@@ -55,6 +55,7 @@ def contact_list(request: HttpRequest, slug: str) -> HttpResponse:
         "types": RecordType.objects.filter(organization=organization),
         "visibilities": Visibility.choices,
         "filter_company": filter_company,
+        "any_company_query": params.querystring(company=None),
         "sorts": [
             ("name", _("Name")),
             ("-created", _("Newest")),
