@@ -380,3 +380,19 @@ def test_an_empty_list_invites_to_add_the_first_contact(client_for, bob):
 
     assert "No contacts yet." in page
     assert f'href="{url("contact_create")}"' in page
+
+
+@pytest.mark.django_db
+def test_the_company_filter_can_be_cleared_keeping_the_other_filters(client_for, carol, people):
+    page = (
+        client_for(carol)
+        .get(
+            url("contact_list"), {"company": people["initech"].pk, "q": "a", "visibility": "public"}
+        )
+        .content.decode()
+    )
+
+    clear = re.search(r'<a href="\?([^"]*)"[^>]*>\(any company\)</a>', page).group(1)
+    assert "Company: Initech" in page
+    assert "company=" not in clear
+    assert "q=a" in clear and "visibility=public" in clear
