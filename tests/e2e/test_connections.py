@@ -1,15 +1,10 @@
-"""Browser journey: two projects get one client from the list, and the client sees both.
-
-Runs Chromium through the fixtures of tests/e2e/conftest.py (imported: they live in
-that directory's conftest, which pytest only applies to tests under it).
-"""
+"""Browser journey: two projects get one client from the list, and the client sees both."""
 
 import re
 
 import pytest
 
 from tests import factories
-from tests.e2e.conftest import browser, login, new_page, page  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
