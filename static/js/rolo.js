@@ -29,21 +29,53 @@
       timer = setTimeout(function () { fn.apply(self, args); }, ms);
     };
   }
+  function choose(list, button) {
+    list.hidden = true;
+    list.roloPick(button.getAttribute("data-value"), button.getAttribute("data-label"));
+  }
   function fetchOptions(url, q, list, onPick) {
     var sep = url.indexOf("?") === -1 ? "?" : "&";
+    var asked = (list.roloAsked || 0) + 1;
+    list.roloAsked = asked;
     fetch(url + sep + "q=" + encodeURIComponent(q), { headers: { "HX-Request": "true" }, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.text() : ""; })
       .then(function (html) {
+        if (asked !== list.roloAsked) return;  // a later keystroke asked again
         list.innerHTML = html;
         list.hidden = !html.trim();
+        list.roloPick = onPick;
         list.querySelectorAll("button.option").forEach(function (button) {
+          button.setAttribute("tabindex", "-1");
           button.addEventListener("mousedown", function (event) {
             event.preventDefault();
-            onPick(button.getAttribute("data-value"), button.getAttribute("data-label"));
-            list.hidden = true;
+            choose(list, button);
           });
         });
       });
+  }
+  // Arrow keys move through the offered options, Enter picks one, Escape closes them.
+  function navigate(event, list) {
+    if (list.hidden) return;
+    var options = Array.prototype.slice.call(list.querySelectorAll("button.option"));
+    if (!options.length) return;
+    var current = -1;
+    options.forEach(function (button, index) { if (button.classList.contains("active")) current = index; });
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      var next = current + (event.key === "ArrowDown" ? 1 : -1);
+      if (next < 0) next = options.length - 1;
+      if (next >= options.length) next = 0;
+      options.forEach(function (button, index) {
+        button.classList.toggle("active", index === next);
+        button.setAttribute("aria-selected", index === next ? "true" : "false");
+      });
+      options[next].scrollIntoView({ block: "nearest" });
+    } else if (event.key === "Enter" && current >= 0) {
+      event.preventDefault();
+      choose(list, options[current]);
+    } else if (event.key === "Escape") {
+      list.hidden = true;
+    }
   }
   function setupPicker(box) {
     var input = box.querySelector("input[type=text], input:not([type])");
@@ -60,6 +92,7 @@
         input.value = label;
       });
     }, 200));
+    input.addEventListener("keydown", function (event) { navigate(event, list); });
     input.addEventListener("blur", function () { setTimeout(function () { list.hidden = true; }, 150); });
   }
   // Mentions: typing "@" and a few letters in a description offers members; picking
@@ -81,6 +114,7 @@
         area.setSelectionRange(caret, caret);
       });
     }, 150));
+    area.addEventListener("keydown", function (event) { navigate(event, list); });
     area.addEventListener("blur", function () { setTimeout(function () { list.hidden = true; }, 150); });
   }
   function init(root) {
