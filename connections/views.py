@@ -33,7 +33,7 @@ from connections.models import (
     TicketPriority,
     TicketStatus,
 )
-from organizations.directory_views import ListParams, apply_service_errors
+from organizations.directory_views import ListParams, apply_service_errors, search_text
 from organizations.models import Role
 from organizations.pagination import bounded_count, keyset_paginate
 from organizations.permissions import directory_required
@@ -75,7 +75,7 @@ def _choice_param(request: HttpRequest, name: str, choices: list[str]) -> str:
 def _list_params(request: HttpRequest, sorts: dict, filters: dict) -> ListParams:
     sort = request.GET.get("sort", "-created")
     return ListParams(
-        q=request.GET.get("q", "").strip()[:200],
+        q=search_text(request),
         sort=sort if sort in sorts else "-created",
         after=request.GET.get("after") or None,
         before=request.GET.get("before") or None,
@@ -279,7 +279,7 @@ def project_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @directory_required
 def project_autocomplete(request: HttpRequest, slug: str) -> HttpResponse:
     """Options for project pickers: visible projects whose name matches ?q=, at most ten."""
-    q = request.GET.get("q", "").strip()[:100]
+    q = search_text(request, limit=100)
     projects = (
         selectors.project_search(request.user, request.organization, q=q).order_by("name", "id")[
             :10
@@ -548,7 +548,7 @@ def _item_url(slug: str, item: Project | Task | Ticket) -> str:
 @directory_required
 def connection_autocomplete(request: HttpRequest, slug: str) -> HttpResponse:
     """Options for the "connect to…" picker: projects, tasks and tickets matching ?q=."""
-    q = request.GET.get("q", "").strip()[:100]
+    q = search_text(request, limit=100)
     items = selectors.work_search(request.user, request.organization, q) if q else []
     options = []
     for item in items:

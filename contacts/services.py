@@ -94,8 +94,11 @@ def _set_primary_company(contact: Contact, choice: CompanyChoice, *, user: User)
     )
     target = choice.company
     if target is None and choice.new_name:
+        # A company typed into a private contact's form stays as private as the contact.
         target = company_create(
-            organization=organization, created_by=user, fields={"name": choice.new_name}
+            organization=organization,
+            created_by=user,
+            fields={"name": choice.new_name, "visibility": contact.visibility},
         )
     if target is None:
         # Clearing only ever removes a link the editor can see; a private company

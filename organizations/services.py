@@ -23,6 +23,7 @@ from organizations.models import (
     User,
 )
 from organizations.scoping import scope
+from organizations.visibility import MentionBase
 
 
 def unique_slug(name: str) -> str:
@@ -40,7 +41,6 @@ def organization_create(*, name: str, owner: User, slug: str | None = None) -> O
     organization = Organization.objects.create(name=name, slug=slug or unique_slug(name))
     Membership.objects.create(organization=organization, user=owner, role=Role.OWNER)
     organization_seed_lists(organization=organization)
-    _run_organization_created_hooks(organization)
     return organization
 
 
@@ -54,16 +54,6 @@ def organization_seed_lists(*, organization: Organization) -> None:
                 for index, name in enumerate(model.DEFAULTS)
                 if name not in existing
             )
-
-
-def _run_organization_created_hooks(organization: Organization) -> None:
-    # Upper floors (e.g. contacts seeding the default types) register a hook on their
-    # AppConfig instead of being imported here.
-    for config in apps.get_app_configs():
-        hook = getattr(config, "organization_created", None)
-        if hook is not None:
-            with scope(organization=organization):
-                hook(organization)
 
 
 @dataclass(frozen=True)
@@ -148,7 +138,11 @@ def _lock_owners(organization: Organization) -> list[Membership]:
 
 
 def membership_change_role(*, membership: Membership, role: str) -> Membership:
-    """Give `membership` a new role; refuse to demote the organization's last owner."""
+    """Give `membership` a new role; refuse to demote the organization's last owner.
+
+    A member made guest loses the access their mentions gave, for good: promoting them
+    back later does not bring old mentions back (PRODUCT §3 rule 7).
+    """
     with transaction.atomic():
         owners = _lock_owners(membership.organization)
         if membership.role == Role.OWNER and role != Role.OWNER and len(owners) <= 1:
@@ -156,6 +150,8 @@ def membership_change_role(*, membership: Membership, role: str) -> Membership:
                 _("An organization needs at least one owner: make someone else owner first."),
                 code="last_owner",
             )
+        if role == Role.GUEST and membership.role != Role.GUEST:
+            _delete_mentions(membership)
         membership.role = role
         membership.save(update_fields=["role"])
     return membership
@@ -178,16 +174,9 @@ def membership_remove(*, membership: Membership) -> None:
 
 
 def _delete_mentions(membership: Membership) -> None:
-    from organizations.visibility import MentionBase
-
     with scope(organization=membership.organization):
         for model in apps.get_models():
             if issubclass(model, MentionBase):
                 model.objects.filter(
                     organization=membership.organization, user_id=membership.user_id
                 ).delete()
-    for config in apps.get_app_configs():
-        hook = getattr(config, "membership_removed", None)
-        if hook is not None:
-            with scope(organization=membership.organization):
-                hook(membership)

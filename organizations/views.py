@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organizations import services
+from organizations.directory_views import search_text
 from organizations.forms import (
     InvitationForm,
     MembershipRoleForm,
@@ -234,7 +235,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 @require_role(Role.OWNER, Role.MEMBER)
 def member_autocomplete(request: HttpRequest, slug: str) -> HttpResponse:
     """Members who can be mentioned (owners and members) matching ?q=, for the @ picker."""
-    q = request.GET.get("q", "").strip()[:100]
+    q = search_text(request, limit=100)
     memberships = (
         Membership.objects.filter(
             organization=request.organization, role__in=[Role.OWNER, Role.MEMBER]

@@ -251,3 +251,13 @@ def test_a_failure_after_the_company_is_created_rolls_everything_back(
 
     assert not Company.objects.exists()
     assert not Contact.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_company_typed_into_a_private_contact_is_private_too(client_for, bob, carol, unscoped):
+    client_for(bob).post(
+        url("contact_create"), contact_data(company_name="Stealth Startup", visibility="private")
+    )
+    stealth = Company.objects.get(name="Stealth Startup")
+    assert stealth.visibility == "private"
+    assert client_for(carol).get(stealth.get_absolute_url()).status_code == 404

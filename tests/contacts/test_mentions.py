@@ -206,3 +206,14 @@ def test_the_mention_picker_offers_owners_and_members_but_not_guests(client_for,
     assert 'data-value="alice@example.com"' in options
     assert "gina@example.com" not in options
     assert "mallory@example.com" not in options
+
+
+@pytest.mark.django_db
+def test_a_member_made_guest_loses_their_mentions_for_good(client_for, cast, private_for_bob):
+    from organizations.services import membership_change_role
+
+    bob_membership = Membership.objects.get(user=cast["bob"])
+    membership_change_role(membership=bob_membership, role=Role.GUEST)
+    assert mentioned_users(private_for_bob) == set()
+    membership_change_role(membership=bob_membership, role=Role.MEMBER)
+    assert status_for(client_for, cast["bob"], private_for_bob) == 404
