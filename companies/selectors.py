@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from companies.models import Affiliation, Company, CompanyEmail, CompanyPhone
 from organizations.models import Organization, User
-from organizations.validators import phone_search_keys
+from organizations.search import phone_condition, phone_owner_ids
 
 SORTS = {
     "name": ["name", "id"],
@@ -48,7 +48,9 @@ def company_search(
             condition &= _term_condition(term, organization)
         # A phone number is typed with spaces ("06 1122 3344"): the whole query may
         # match a phone even when its pieces, taken as separate terms, match nothing.
-        companies = companies.filter(condition | _phone_condition(q, organization))
+        companies = companies.filter(
+            condition | phone_condition(CompanyPhone, "company", q, organization)
+        )
     if type_id:
         companies = companies.filter(type_id=type_id)
     if sector_id:
@@ -73,30 +75,10 @@ def _term_condition(term: str, organization: Organization) -> Q:
         .values("company_id")
     )
     ids = own_fields.union(emails)
-    phones = _phone_ids(term, organization)
+    phones = phone_owner_ids(CompanyPhone, "company", term, organization)
     if phones is not None:
         ids = ids.union(phones)
     return Q(pk__in=ids)
-
-
-def _phone_condition(text: str, organization: Organization) -> Q:
-    """Companies with a phone matching `text`, when it looks like a phone number."""
-    phones = _phone_ids(text, organization)
-    return Q(pk__in=[]) if phones is None else Q(pk__in=phones)
-
-
-def _phone_ids(text: str, organization: Organization) -> QuerySet | None:
-    keys = phone_search_keys(text, organization.default_country)
-    if not keys:
-        return None
-    numbers = Q()
-    for key in keys:
-        numbers |= Q(number__contains=key)
-    return (
-        CompanyPhone.objects.filter(numbers, organization=organization)
-        .order_by()
-        .values("company_id")
-    )
 
 
 def with_list_details(companies: QuerySet) -> QuerySet:

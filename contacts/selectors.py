@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from companies.models import Affiliation, Company
 from contacts.models import Contact, ContactEmail, ContactPhone
 from organizations.models import Organization, User
-from organizations.validators import phone_search_keys
+from organizations.search import phone_condition, phone_owner_ids
 
 SORTS = {
     "name": ["last_name", "first_name", "id"],
@@ -45,7 +45,9 @@ def contact_search(
             condition &= _term_condition(term, user, organization)
         # A phone number is typed with spaces ("02 9988 7766"): the whole query may
         # match a phone even when its pieces, taken as separate terms, match nothing.
-        contacts = contacts.filter(condition | _phone_condition(q, organization))
+        contacts = contacts.filter(
+            condition | phone_condition(ContactPhone, "contact", q, organization)
+        )
     if type_id:
         contacts = contacts.filter(type_id=type_id)
     if visibility:
@@ -89,30 +91,10 @@ def _term_condition(term: str, user: User, organization: Organization) -> Q:
         .values("contact_id")
     )
     ids = own_fields.union(emails, companies)
-    phones = _phone_ids(term, organization)
+    phones = phone_owner_ids(ContactPhone, "contact", term, organization)
     if phones is not None:
         ids = ids.union(phones)
     return Q(pk__in=ids)
-
-
-def _phone_condition(text: str, organization: Organization) -> Q:
-    """Contacts with a phone matching `text`, when it looks like a phone number."""
-    phones = _phone_ids(text, organization)
-    return Q(pk__in=[]) if phones is None else Q(pk__in=phones)
-
-
-def _phone_ids(text: str, organization: Organization) -> QuerySet | None:
-    keys = phone_search_keys(text, organization.default_country)
-    if not keys:
-        return None
-    numbers = Q()
-    for key in keys:
-        numbers |= Q(number__contains=key)
-    return (
-        ContactPhone.objects.filter(numbers, organization=organization)
-        .order_by()
-        .values("contact_id")
-    )
 
 
 def with_list_details(contacts: QuerySet, user: User, organization: Organization) -> QuerySet:
