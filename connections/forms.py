@@ -323,3 +323,19 @@ class ConnectForm(forms.Form):
             self.add_error(None, self.MESSAGES["party"])
         cleaned["party"] = party
         return cleaned
+
+
+class RecordIdsField(ProjectIdsField):
+    """The ids of the contacts or companies ticked in a list (none: every visible one)."""
+
+    default_error_messages = {"invalid": _("Select records from the list.")}
+
+
+class DuplicateForm(forms.Form):
+    """The contact and company lists' "Copy to…" action (PRODUCT §6)."""
+
+    kind = forms.ChoiceField(choices=[("contacts", _("Contacts")), ("companies", _("Companies"))])
+    target = forms.SlugField(label=_("Copy to"), max_length=60)
+    ids = RecordIdsField(required=False)
+    with_attachments = forms.BooleanField(label=_("With attachments"), required=False)
+    skip_existing = forms.BooleanField(label=_("Skip existing"), required=False)

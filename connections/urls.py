@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from connections import views
+from connections import duplication_views, views
 
 task_urlpatterns = [
     path("new/", views.task_create, name="task_create"),
@@ -42,4 +42,9 @@ urlpatterns = [
     path("projects/", include(project_urlpatterns)),
     path("tickets/", include(ticket_urlpatterns)),
     path("connections/", include(connection_urlpatterns)),
+    path(
+        "duplicate/",
+        duplication_views.directory_duplicate_view,
+        name="directory_duplicate",
+    ),
 ]

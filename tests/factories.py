@@ -136,6 +136,15 @@ class RecordTypeFactory(TenantFactory):
     name = factory.Sequence(lambda n: f"Type {n}")
 
 
+class SectorFactory(TenantFactory):
+    class Meta:
+        model = "organizations.Sector"
+        django_get_or_create = ("organization", "name")
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Sector {n}")
+
+
 # --- Connections: projects, tasks, tickets and their links ------------------------------
 
 

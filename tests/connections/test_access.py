@@ -153,6 +153,15 @@ ROUTES = [
         lambda w: {"item": f"ticket:{w.other_ticket.pk}", "company_id": w.company.pk},
     ),
     Route("connection_remove", connection, "post", WORKERS_POST),
+    # Copying to another organization: owners only. alice belongs nowhere else, so her
+    # copy is refused with a message (tests/connections/test_duplication.py copies).
+    Route(
+        "directory_duplicate",
+        none,
+        "post",
+        DELETE_POST,
+        lambda w: {"kind": "contacts", "target": "acme"},
+    ),
 ]
 
 ROLE_PEOPLE = {"guest": "gina", "member": "bob", "owner": "alice"}
