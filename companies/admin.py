@@ -10,45 +10,11 @@ from companies.models import (
     CompanyMention,
     CompanyPhone,
 )
-
-
-class CompanyEmailInline(admin.TabularInline):
-    model = CompanyEmail
-    extra = 0
-    max_num = 3
-    exclude = ["organization"]
-
-
-class CompanyPhoneInline(admin.TabularInline):
-    model = CompanyPhone
-    extra = 0
-    max_num = 3
-    exclude = ["organization"]
-
-
-class CompanyAddressInline(admin.StackedInline):
-    model = CompanyAddress
-    extra = 0
-    max_num = 3
-    exclude = ["organization"]
-
-
-class CompanyMentionInline(admin.TabularInline):
-    model = CompanyMention
-    extra = 0
-    exclude = ["organization"]
-    raw_id_fields = ["user"]
-
-
-class AffiliationInline(admin.TabularInline):
-    model = Affiliation
-    extra = 0
-    exclude = ["organization"]
-    raw_id_fields = ["contact"]
+from organizations.directory_admin import DirectoryRecordAdmin, detail_inline
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(DirectoryRecordAdmin):
     list_display = [
         "name",
         "organization",
@@ -62,23 +28,13 @@ class CompanyAdmin(admin.ModelAdmin):
     search_fields = ["name", "vat_number", "emails__email"]
     list_select_related = ["organization", "type", "sector", "created_by"]
     raw_id_fields = ["organization", "type", "sector", "created_by"]
-    readonly_fields = ["created_at", "updated_at"]
     inlines = [
-        CompanyEmailInline,
-        CompanyPhoneInline,
-        CompanyAddressInline,
-        CompanyMentionInline,
-        AffiliationInline,
+        detail_inline(CompanyEmail),
+        detail_inline(CompanyPhone),
+        detail_inline(CompanyAddress, stacked=True),
+        detail_inline(CompanyMention, limit=None, raw_id_fields=["user"]),
+        detail_inline(Affiliation, limit=None, raw_id_fields=["contact"]),
     ]
-    show_full_result_count = False
-
-    def save_formset(self, request, form, formset, change):
-        # Detail rows and affiliations name their organization: the company's.
-        for row in formset.save(commit=False):
-            row.organization_id = form.instance.organization_id
-            row.save()
-        for row in formset.deleted_objects:
-            row.delete()
 
 
 @admin.register(Affiliation)
