@@ -171,7 +171,8 @@ def company_row(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 {"form": form, "company": company},
                 status=400 if request.method == "POST" else 200,
             )
-    company = selectors.with_list_details(Company.objects.filter(pk=company.pk)).get()
+    visible = Company.objects.visible_to(user, organization).filter(pk=company.pk)
+    company = selectors.with_list_details(visible).get()
     return render(request, "companies/_company_row.html", {"company": company})
 
 

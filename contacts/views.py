@@ -181,7 +181,9 @@ def contact_row(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 status=400 if request.method == "POST" else 200,
             )
     contact = (
-        selectors.with_list_details(Contact.objects.filter(pk=contact.pk), user, organization)
+        selectors.with_list_details(
+            Contact.objects.visible_to(user, organization).filter(pk=contact.pk), user, organization
+        )
     ).get()
     return render(request, "contacts/_contact_row.html", {"contact": contact})
 
