@@ -47,6 +47,10 @@ class Company(DirectoryRecord):
             models.Index(fields=["organization", "visibility", "created_by"], name="company_vis"),
             models.Index(fields=["organization", "vat_number"], name="company_vat"),
             models.Index(fields=["organization", "type"], name="company_type"),
+            models.Index(
+                fields=["organization", "copied_from_organization", "copied_from_id"],
+                name="company_copied_from",
+            ),
             models.Index(fields=["organization", "sector"], name="company_sector"),
         ]
 

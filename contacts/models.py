@@ -48,6 +48,10 @@ class Contact(DirectoryRecord):
             models.Index(fields=["organization", "visibility", "created_by"], name="contact_vis"),
             models.Index(fields=["organization", "vat_number"], name="contact_vat"),
             models.Index(fields=["organization", "type"], name="contact_type"),
+            models.Index(
+                fields=["organization", "copied_from_organization", "copied_from_id"],
+                name="contact_copied_from",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -47,6 +47,20 @@ class DirectoryRecord(TenantModel):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Provenance of a copy made from another organization (PRODUCT §6): where it came
+    # from, so that a later copy can recognise it and the page can say so. The source
+    # id is a plain number, not a foreign key: the original lives in another tenant and
+    # may be deleted without touching its copies.
+    copied_from_organization = models.ForeignKey(
+        "organizations.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("copied from organization"),
+    )
+    copied_from_id = models.PositiveBigIntegerField(_("copied from record"), null=True, blank=True)
+    copied_at = models.DateTimeField(_("copied on"), null=True, blank=True)
 
     objects = VisibleManager()
 
