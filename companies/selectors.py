@@ -1,18 +1,31 @@
 """Reads of companies: always through `Company.objects.visible_to(user, organization)`."""
 
 from django.apps import apps
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from companies.models import Affiliation, Company, CompanyEmail, CompanyPhone
 from organizations.models import Organization, User
-from organizations.search import phone_condition, phone_owner_ids
+from organizations.search import (
+    email_condition,
+    is_email,
+    name_rank,
+    phone_owner_ids,
+    search_terms,
+    text_condition,
+)
 
 SORTS = {
     "name": ["name", "id"],
     "-created": ["-created_at", "-id"],
     "-updated": ["-updated_at", "-id"],
+    # Only with a search (`search_rank` is annotated by company_search); one direction,
+    # so the keyset cursor is a single row comparison.
+    "relevance": ["-search_rank", "-id"],
 }
+
+# The columns one trigram index reads as one text (companies/migrations/0004).
+SEARCH_DOCUMENT = ["name", "vat_number", "pec"]
 
 
 def visible_persons(user: User, organization: Organization, **filters) -> QuerySet:
@@ -40,16 +53,25 @@ def company_search(
     sector_id: int | None = None,
     visibility: str = "",
 ) -> QuerySet:
-    """Visible companies matching the list's search and filters."""
+    """Visible companies matching the list's search and filters.
+
+    With a search, each word must match and every company carries its `search_rank`
+    (relevance: exact name, then name prefix, then closeness of the name).
+    """
     companies = Company.objects.visible_to(user, organization)
-    if q.split():
-        condition = Q()
-        for term in q.split():
-            condition &= _term_condition(term, organization)
+    terms = search_terms(q)
+    if terms:
         # A phone number is typed with spaces ("06 1122 3344"): the whole query may
         # match a phone even when its pieces, taken as separate terms, match nothing.
-        companies = companies.filter(
-            condition | phone_condition(CompanyPhone, "company", q, organization)
+        # "every term matches, or the whole is a phone" is written as "every term
+        # matches or is that phone": one indexed semi-join per term, no OR of two
+        # IN lists (which PostgreSQL answers by scanning the table).
+        whole = phone_owner_ids(CompanyPhone, "company", q, organization) if terms[1:] else None
+        condition = Q()
+        for term in terms:
+            condition &= _term_condition(term, organization, also=whole)
+        companies = companies.filter(condition).annotate(
+            search_rank=name_rank([F("name")], [F("name")], q)
         )
     if type_id:
         companies = companies.filter(type_id=type_id)
@@ -60,25 +82,25 @@ def company_search(
     return companies
 
 
-def _term_condition(term: str, organization: Organization) -> Q:
-    # One UNION of id lists, each answered from a trigram index on PostgreSQL
-    # (companies/migrations/0002), instead of ORed EXISTS that force a scan.
-    own_fields = (
-        Company.objects.filter(organization=organization)
-        .filter(Q(name__icontains=term) | Q(vat_number__icontains=term) | Q(pec__icontains=term))
-        .order_by()
-        .values("pk")
-    )
-    emails = (
-        CompanyEmail.objects.filter(organization=organization, email__icontains=term)
-        .order_by()
-        .values("company_id")
-    )
-    ids = own_fields.union(emails)
+def _term_condition(term: str, organization: Organization, *, also: QuerySet | None) -> Q:
+    # One UNION of id lists, each answered from an index on PostgreSQL (trigram GIN,
+    # or btree prefix for short terms: companies/migrations/0004), instead of ORed
+    # EXISTS that force a scan. An email address is looked up in the emails only.
+    parts = [] if also is None else [also]
+    email = email_condition(term)
+    if email is not None:
+        parts.append(
+            CompanyEmail.objects.filter(email, organization=organization).values("company_id")
+        )
+    if not is_email(term):
+        own = text_condition(term, document=SEARCH_DOCUMENT, prefix=["name"])
+        if own is not None:
+            parts.append(Company.objects.filter(own, organization=organization).values("pk"))
     phones = phone_owner_ids(CompanyPhone, "company", term, organization)
     if phones is not None:
-        ids = ids.union(phones)
-    return Q(pk__in=ids)
+        parts.append(phones)
+    ids = [part.order_by() for part in parts]
+    return Q(pk__in=ids[0].union(*ids[1:]))
 
 
 def with_list_details(companies: QuerySet) -> QuerySet:

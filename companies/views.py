@@ -44,7 +44,7 @@ def company_list(request: HttpRequest, slug: str) -> HttpResponse:
     total, more = bounded_count(companies)
     page = keyset_paginate(
         selectors.with_list_details(companies),
-        order=selectors.SORTS[params.sort],
+        order=params.order(selectors.SORTS),
         per_page=dv.PER_PAGE,
         after=params.after,
         before=params.before,
@@ -58,6 +58,7 @@ def company_list(request: HttpRequest, slug: str) -> HttpResponse:
         "sectors": Sector.objects.filter(organization=organization),
         "visibilities": Visibility.choices,
         "sorts": [
+            (dv.RELEVANCE, _("Best match")),
             ("name", _("Name")),
             ("-created", _("Newest")),
             ("-updated", _("Recently updated")),

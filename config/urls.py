@@ -7,6 +7,7 @@ from organizations.views import home
 
 tenant_urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("search/", views.search, name="search"),
     *organization_urls.tenant_urlpatterns,
     path("contacts/", include("contacts.urls")),
     path("companies/", include("companies.urls")),

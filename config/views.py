@@ -1,4 +1,4 @@
-"""Top-floor views that gather from every app: the organization dashboard."""
+"""Top-floor views that gather from every app: the dashboard and the global search."""
 
 from dataclasses import dataclass
 
@@ -7,11 +7,19 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from companies import selectors as company_selectors
 from companies.models import Company
 from connections.selectors import projects_visible_to, tickets_visible_to
+from contacts import selectors as contact_selectors
 from contacts.models import Contact
+from organizations.directory_views import RELEVANCE, search_text
 from organizations.models import Invitation, Membership, Role
 from organizations.pagination import bounded_count
+from organizations.permissions import directory_required
+
+# How many of each kind the search dropdown shows; the full page shows more.
+DROPDOWN_RESULTS = 8
+PAGE_RESULTS = 25
 
 
 @dataclass(frozen=True)
@@ -74,3 +82,26 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "dashboard_panels": _directory_panels(request) + _work_panels(request),
     }
     return render(request, "dashboard.html", context)
+
+
+@directory_required
+def search(request: HttpRequest, slug: str) -> HttpResponse:
+    """Contacts and companies matching ?q=, best first: a dropdown for htmx, else a page."""
+    user, organization = request.user, request.organization
+    q = search_text(request)
+    limit = DROPDOWN_RESULTS if request.htmx else PAGE_RESULTS
+    contacts, companies = [], []
+    if q:
+        contacts = list(
+            contact_selectors.contact_search(user, organization, q=q).order_by(
+                *contact_selectors.SORTS[RELEVANCE]
+            )[:limit]
+        )
+        companies = list(
+            company_selectors.company_search(user, organization, q=q).order_by(
+                *company_selectors.SORTS[RELEVANCE]
+            )[:limit]
+        )
+    context = {"q": q, "contacts": contacts, "companies": companies}
+    template = "_search_results.html" if request.htmx else "search.html"
+    return render(request, template, context)

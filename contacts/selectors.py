@@ -1,18 +1,34 @@
 """Reads of contacts: always through `Contact.objects.visible_to(user, organization)`."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404
 
 from companies.models import Affiliation, Company
 from contacts.models import Contact, ContactEmail, ContactPhone
 from organizations.models import Organization, User
-from organizations.search import phone_condition, phone_owner_ids
+from organizations.search import (
+    email_condition,
+    is_email,
+    name_rank,
+    phone_owner_ids,
+    search_terms,
+    text_condition,
+)
 
 SORTS = {
     "name": ["last_name", "first_name", "id"],
     "-created": ["-created_at", "-id"],
     "-updated": ["-updated_at", "-id"],
+    # Only with a search (`search_rank` is annotated by contact_search); one direction,
+    # so the keyset cursor is a single row comparison.
+    "relevance": ["-search_rank", "-id"],
 }
+
+# The columns one trigram index reads as one text (contacts/migrations/0004); a
+# company's are the same as in companies/migrations/0004.
+SEARCH_DOCUMENT = ["first_name", "last_name", "role", "vat_number", "fiscal_code", "pec"]
+COMPANY_SEARCH_DOCUMENT = ["name", "vat_number", "pec"]
 
 
 def visible_affiliations(user: User, organization: Organization, **filters) -> QuerySet:
@@ -37,17 +53,24 @@ def contact_search(
     visibility: str = "",
     company_id: int | None = None,
 ) -> QuerySet:
-    """Visible contacts matching the list's search and filters."""
+    """Visible contacts matching the list's search and filters.
+
+    With a search, each word must match and every contact carries its `search_rank`
+    (relevance: exact name, then name prefix, then closeness of the name).
+    """
     contacts = Contact.objects.visible_to(user, organization)
-    if q.split():
-        condition = Q()
-        for term in q.split():
-            condition &= _term_condition(term, user, organization)
+    terms = search_terms(q)
+    if terms:
         # A phone number is typed with spaces ("02 9988 7766"): the whole query may
         # match a phone even when its pieces, taken as separate terms, match nothing.
-        contacts = contacts.filter(
-            condition | phone_condition(ContactPhone, "contact", q, organization)
-        )
+        # "every term matches, or the whole is a phone" is written as "every term
+        # matches or is that phone": one indexed semi-join per term, no OR of two
+        # IN lists (which PostgreSQL answers by scanning the table).
+        whole = phone_owner_ids(ContactPhone, "contact", q, organization) if terms[1:] else None
+        condition = Q()
+        for term in terms:
+            condition &= _term_condition(term, user, organization, also=whole)
+        contacts = contacts.filter(condition).annotate(search_rank=_search_rank(q))
     if type_id:
         contacts = contacts.filter(type_id=type_id)
     if visibility:
@@ -63,38 +86,44 @@ def contact_search(
     return contacts
 
 
-def _term_condition(term: str, user: User, organization: Organization) -> Q:
-    # One UNION of id lists, each answered from a trigram index on PostgreSQL
-    # (contacts/migrations/0002), instead of ORed EXISTS that force a scan.
-    own_fields = (
-        Contact.objects.filter(organization=organization)
-        .filter(
-            Q(first_name__icontains=term)
-            | Q(last_name__icontains=term)
-            | Q(role__icontains=term)
-            | Q(vat_number__icontains=term)
-            | Q(fiscal_code__icontains=term)
-            | Q(pec__icontains=term)
+def _term_condition(
+    term: str, user: User, organization: Organization, *, also: QuerySet | None
+) -> Q:
+    # One UNION of id lists, each answered from an index on PostgreSQL (trigram GIN,
+    # or btree prefix for short terms: contacts/migrations/0004), instead of ORed
+    # EXISTS that force a scan. An email address is looked up in the emails only.
+    parts = [] if also is None else [also]
+    email = email_condition(term)
+    if email is not None:
+        parts.append(
+            ContactEmail.objects.filter(email, organization=organization).values("contact_id")
         )
-        .order_by()
-        .values("pk")
-    )
-    emails = (
-        ContactEmail.objects.filter(organization=organization, email__icontains=term)
-        .order_by()
-        .values("contact_id")
-    )
-    companies = (
-        visible_affiliations(user, organization, company__name__icontains=term)
-        .select_related(None)
-        .order_by()
-        .values("contact_id")
-    )
-    ids = own_fields.union(emails, companies)
+    own = company = None
+    if not is_email(term):
+        own = text_condition(term, document=SEARCH_DOCUMENT, prefix=["first_name", "last_name"])
+        company = text_condition(term, document=COMPANY_SEARCH_DOCUMENT, prefix=["name"])
+    if own is not None:
+        parts.append(Contact.objects.filter(own, organization=organization).values("pk"))
+    if company is not None:
+        # A contact is found by the name of a company the reader may see.
+        companies = Company.objects.visible_to(user, organization).filter(company)
+        parts.append(
+            Affiliation.objects.filter(
+                organization=organization, company__in=companies.values("pk")
+            ).values("contact_id")
+        )
     phones = phone_owner_ids(ContactPhone, "contact", term, organization)
     if phones is not None:
-        ids = ids.union(phones)
-    return Q(pk__in=ids)
+        parts.append(phones)
+    ids = [part.order_by() for part in parts]
+    return Q(pk__in=ids[0].union(*ids[1:]))
+
+
+def _search_rank(q: str):
+    """Relevance of a contact for `q`, judged on its name in either order."""
+    first_last = Concat("first_name", Value(" "), "last_name", output_field=CharField())
+    last_first = Concat("last_name", Value(" "), "first_name", output_field=CharField())
+    return name_rank([first_last, last_first, F("last_name")], [first_last, last_first], q)
 
 
 def with_list_details(contacts: QuerySet, user: User, organization: Organization) -> QuerySet:

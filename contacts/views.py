@@ -35,7 +35,7 @@ def contact_list(request: HttpRequest, slug: str) -> HttpResponse:
     total, more = bounded_count(contacts)
     page = keyset_paginate(
         selectors.with_list_details(contacts, user, organization),
-        order=selectors.SORTS[params.sort],
+        order=params.order(selectors.SORTS),
         per_page=dv.PER_PAGE,
         after=params.after,
         before=params.before,
@@ -57,6 +57,7 @@ def contact_list(request: HttpRequest, slug: str) -> HttpResponse:
         "filter_company": filter_company,
         "any_company_query": params.querystring(company=None),
         "sorts": [
+            (dv.RELEVANCE, _("Best match")),
             ("name", _("Name")),
             ("-created", _("Newest")),
             ("-updated", _("Recently updated")),

@@ -13,6 +13,8 @@ from organizations.models import Role
 from organizations.visibility import Visibility
 
 PER_PAGE = 25
+# The sort a directory list offers first: by relevance when searching, else by name.
+RELEVANCE = "relevance"
 
 
 def can_delete(request: HttpRequest, record: DirectoryRecord) -> bool:
@@ -48,6 +50,12 @@ class ListParams:
     before: str | None
     filters: dict
 
+    def order(self, sorts: dict) -> list[str]:
+        """The list's ordering: "relevance" (best match) means by name without a search."""
+        if self.sort == RELEVANCE and not self.q:
+            return sorts["name"]
+        return sorts[self.sort]
+
     def querystring(self, **overrides) -> str:
         """The list's query string with `overrides`, for sort and page links."""
         query = QueryDict(mutable=True)
@@ -69,9 +77,9 @@ def search_text(request: HttpRequest, *, limit: int = 200) -> str:
 
 def list_params(request: HttpRequest, *, sorts: dict, filter_names: list[str]) -> ListParams:
     """Read search, sort, cursor and filters from the query string, ignoring bad values."""
-    sort = request.GET.get("sort", "name")
+    sort = request.GET.get("sort", "")
     if sort not in sorts:
-        sort = "name"
+        sort = RELEVANCE if RELEVANCE in sorts else "name"
     filters = {}
     for name in filter_names:
         value = request.GET.get(name, "").strip()

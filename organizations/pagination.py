@@ -78,6 +78,19 @@ def _beyond(order: list[str], values: list, *, forward: bool) -> Q | TupleLookup
     return condition
 
 
+def _sort_field(queryset: models.QuerySet, name: str) -> models.Field:
+    """The field behind a sort term: a model field, or an annotation such as a rank."""
+    annotation = queryset.query.annotations.get(name)
+    if annotation is not None:
+        return annotation.output_field
+    return queryset.model._meta.get_field(name)
+
+
+def _attribute(field: models.Field, name: str) -> str:
+    # An annotation's output field belongs to no model: its value sits under its name.
+    return field.attname if getattr(field, "model", None) is not None else name
+
+
 def keyset_paginate(
     queryset: models.QuerySet,
     *,
@@ -87,8 +100,8 @@ def keyset_paginate(
     before: str | None = None,
 ) -> KeysetPage:
     """Return one page of `queryset` in `order` (whose last term must be unique, e.g. id)."""
-    model = queryset.model
-    fields = [model._meta.get_field(term.lstrip("-")) for term in order]
+    names = [term.lstrip("-") for term in order]
+    fields = [_sort_field(queryset, name) for name in names]
     reverse = [term[1:] if term.startswith("-") else f"-{term}" for term in order]
     cursor, forward = (before, False) if before else (after, True)
     values = _decode(cursor, fields) if cursor else None
@@ -102,7 +115,12 @@ def keyset_paginate(
         rows.reverse()
 
     def key(row) -> str:
-        return _encode([getattr(row, field.attname) for field in fields])
+        return _encode(
+            [
+                getattr(row, _attribute(field, name))
+                for field, name in zip(fields, names, strict=True)
+            ]
+        )
 
     if not rows:
         return KeysetPage(items=[], next_cursor=None, previous_cursor=None)

@@ -1,9 +1,206 @@
-"""Search pieces shared by the contact and company lists."""
+"""Search pieces shared by the contact and company searches (see docs/architecture.md).
 
-from django.db.models import Model, Q, QuerySet
+A search text is folded — lower case, accents removed — by `rolo_unaccent(lower(...))`
+on both sides of every comparison. On PostgreSQL `rolo_unaccent` is an IMMUTABLE
+wrapper around the unaccent extension (organizations/search_indexes.py), so expression
+indexes on the folded columns serve the query: pg_trgm GIN indexes for substrings and
+typos, btree `text_pattern_ops` indexes for the prefixes of one- and two-letter terms.
+On SQLite the same SQL runs against Python functions registered on every connection
+(`register_sqlite_functions`), scanning the table, which is fine at SQLite's scale.
+"""
+
+import unicodedata
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import (
+    Case,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Lookup,
+    Model,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+from django.db.models.lookups import Contains, Exact, StartsWith
 
 from organizations.models import Organization
 from organizations.validators import phone_search_keys
+
+# Trigrams cannot serve shorter terms: those match as prefixes, from btree indexes.
+MIN_TRIGRAM_TERM = 3
+# A misspelt term needs some letters to be recognised; shorter ones match exactly.
+MIN_TYPO_TERM = 4
+# pg_trgm's default `word_similarity_threshold`, which the `<%` operator applies.
+WORD_SIMILARITY_THRESHOLD = 0.6
+# Relevance (`search_rank`): an exact name beats a name prefix, which beats the rest;
+# within each band, the trigram similarity of the name to the query (0-1000) decides.
+RANK_EXACT = 3000
+RANK_PREFIX = 2000
+
+
+class Fold(Func):
+    """The text folded for search: `rolo_unaccent(lower(text))`."""
+
+    template = "rolo_unaccent(lower(%(expressions)s))"
+    output_field = TextField()
+
+
+class QuickFold(Func):
+    """The folded text where no index is involved (relevance), at the lowest cost.
+
+    PostgreSQL calls unaccent directly: the IMMUTABLE SQL wrapper that indexes need
+    costs about a microsecond per call, twenty times more, on every ranked row.
+    """
+
+    template = "rolo_unaccent(lower(%(expressions)s))"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "public.unaccent('public.unaccent'::regdictionary, lower(%(expressions)s))"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
+class Document(Func):
+    """Several columns as one folded text, `rolo_unaccent(lower(a || ' ' || b))`.
+
+    One trigram index on this expression answers a term for all the columns at once:
+    one index scan and one recheck per row, instead of one per column.
+    """
+
+    template = "rolo_unaccent(lower(%(expressions)s))"
+    arg_joiner = " || ' ' || "
+    output_field = TextField()
+
+
+class Similarity(Func):
+    """pg_trgm's `similarity(a, b)`: shared trigrams over all trigrams, 0 to 1."""
+
+    function = "similarity"
+    output_field = FloatField()
+
+
+class WordSimilar(Lookup):
+    """`term <% text`: some stretch of `text` is close to the whole `term` (a typo)."""
+
+    lookup_name = "rolo_word_similar"
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{rhs} <%% {lhs}", [*rhs_params, *lhs_params]
+
+    def as_sqlite(self, compiler, connection) -> tuple[str, list]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        sql = f"word_similarity({rhs}, {lhs}) >= {WORD_SIMILARITY_THRESHOLD}"
+        return sql, [*rhs_params, *lhs_params]
+
+
+# A search reads at most this many words (each one more UNION in the query).
+MAX_TERMS = 10
+
+
+def search_terms(q: str) -> list[str]:
+    """The words of a search: at most ten, each at most 100 characters."""
+    return [term[:100] for term in q.split()[:MAX_TERMS]]
+
+
+def is_short_term(term: str) -> bool:
+    """Whether `term` has too few letters and digits for trigrams ("ro", "-", "&")."""
+    return sum(ch.isalnum() for ch in term) < MIN_TRIGRAM_TERM
+
+
+def folded(text: str) -> Expression:
+    """A search term as the database folds it, to compare with folded columns."""
+    return Fold(Value(text, output_field=TextField()))
+
+
+def text_condition(
+    term: str,
+    *,
+    document: list[str] = (),
+    contains: list[str] = (),
+    prefix: list[str] = (),
+) -> Q | None:
+    """Rows matching `term`, folded (case and accents never matter); None if none can.
+
+    A term of three letters or more matches anywhere in the `document` (its columns
+    read as one text) or in a `contains` column, and, misspelt, a word of the document
+    (pg_trgm word similarity). A shorter one only starts a `prefix` column: that is
+    all an index can serve at that length.
+    """
+    needle = folded(term)
+    if is_short_term(term):
+        # pg_trgm finds no trigram in such a term and would read the whole index.
+        lookups = [StartsWith(Fold(F(field)), needle) for field in prefix]
+    else:
+        lookups = [Contains(Fold(F(field)), needle) for field in contains]
+        if document:
+            text = Document(*(F(field) for field in document))
+            lookups.append(Contains(text, needle))
+            if len(term) >= MIN_TYPO_TERM:
+                lookups.append(WordSimilar(text, needle))
+    if not lookups:
+        return None
+    condition = Q()
+    for lookup in lookups:
+        condition |= Q(lookup)
+    return condition
+
+
+def is_email(term: str) -> bool:
+    """Whether `term` is (the start of) an email address: a name, an @, maybe a domain."""
+    return "@" in term[1:]
+
+
+def email_condition(term: str) -> Q | None:
+    """Email rows matching `term`: an address from its start, other words anywhere.
+
+    An address matches as a prefix, from the btree index: a trigram search for it would
+    read the posting lists of trigrams every address shares ("com", "exa"...).
+    """
+    if is_email(term):
+        return Q(StartsWith(Fold(F("email")), folded(term)))
+    return text_condition(term, contains=["email"], prefix=["email"])
+
+
+def is_short(q: str) -> bool:
+    """Whether every word of the search is too short for trigrams (prefixes only)."""
+    return all(is_short_term(term) for term in search_terms(q))
+
+
+def name_rank(exact: list[Expression], prefix: list[Expression], q: str) -> Expression:
+    """The relevance of a row for the query `q`, judged on its name.
+
+    `exact` and `prefix` are the readings of the name compared whole and as a
+    prefix with the query; the first of `prefix` is also measured by similarity.
+    Every row matching a short query (prefixes only) ranks the same, so the list
+    falls back to newest first from the primary key instead of sorting every match.
+    """
+    if is_short(q):
+        return Value(RANK_PREFIX, output_field=IntegerField())
+    needle = folded(" ".join(search_terms(q)))
+    exact_match = Q()
+    for name in exact:
+        exact_match |= Q(Exact(QuickFold(name), needle))
+    prefix_match = Q()
+    for name in prefix:
+        prefix_match |= Q(StartsWith(QuickFold(name), needle))
+    similarity = Cast(Similarity(QuickFold(prefix[0]), needle) * 1000, IntegerField())
+    band = Case(
+        When(exact_match, then=Value(RANK_EXACT)),
+        When(prefix_match, then=Value(RANK_PREFIX)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return band + similarity
 
 
 def phone_owner_ids(
@@ -23,9 +220,69 @@ def phone_owner_ids(
     )
 
 
-def phone_condition(
-    phone_model: type[Model], owner_field: str, text: str, organization: Organization
-) -> Q:
-    """Records with a phone matching `text`, when it looks like a phone number."""
-    phones = phone_owner_ids(phone_model, owner_field, text, organization)
-    return Q(pk__in=[]) if phones is None else Q(pk__in=phones)
+# SQLite: the same functions, in Python. -------------------------------------------
+
+# Letters that unaccent spells out but Unicode does not decompose.
+_SPELLED_OUT = str.maketrans(
+    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th"}
+)
+
+
+def fold_text(value: str | None) -> str | None:
+    """Lower-case `value` and strip its accents ("Müller" → "muller"), like PostgreSQL."""
+    if value is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", value.lower().translate(_SPELLED_OUT))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _trigram_words(value: str) -> list[list[str]]:
+    """pg_trgm's trigrams, word by word: each word padded with two spaces and one."""
+    words = "".join(ch if ch.isalnum() else " " for ch in value.lower()).split()
+    result = []
+    for word in words:
+        padded = f"  {word} "
+        result.append([padded[i : i + 3] for i in range(len(padded) - 2)])
+    return result
+
+
+def trigram_similarity(a: str | None, b: str | None) -> float:
+    """pg_trgm's `similarity(a, b)`."""
+    if a is None or b is None:
+        return 0.0
+    left = {t for word in _trigram_words(a) for t in word}
+    right = {t for word in _trigram_words(b) for t in word}
+    if not left or not right:
+        return 0.0
+    common = len(left & right)
+    return common / (len(left) + len(right) - common)
+
+
+def trigram_word_similarity(a: str | None, b: str | None) -> float:
+    """pg_trgm's `word_similarity(a, b)`: `a` against its best stretch of `b`'s trigrams."""
+    if a is None or b is None:
+        return 0.0
+    wanted = {t for word in _trigram_words(a) for t in word}
+    ordered = [t for word in _trigram_words(b) for t in word]
+    if not wanted or not ordered:
+        return 0.0
+    # The best stretch starts and ends on a shared trigram (a longer one only adds
+    # trigrams `a` lacks), so only those ends are tried.
+    shared = [index for index, trigram in enumerate(ordered) if trigram in wanted]
+    best = 0.0
+    for start_at, start in enumerate(shared):
+        for end in shared[start_at:]:
+            stretch = set(ordered[start : end + 1])
+            common = len(wanted & stretch)
+            best = max(best, common / (len(wanted) + len(stretch) - common))
+    return best
+
+
+def register_sqlite_functions(sender, connection: BaseDatabaseWrapper, **kwargs) -> None:
+    """Give a new SQLite connection the functions PostgreSQL has (connection_created)."""
+    if connection.vendor != "sqlite":
+        return
+    raw = connection.connection
+    raw.create_function("rolo_unaccent", 1, fold_text, deterministic=True)
+    raw.create_function("similarity", 2, trigram_similarity, deterministic=True)
+    raw.create_function("word_similarity", 2, trigram_word_similarity, deterministic=True)

@@ -124,3 +124,18 @@
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:load", function (event) { init(event.target); });
 })();
+
+// The nav search's dropdown closes on Escape or a click outside the search box.
+(function () {
+  "use strict";
+  function close() {
+    var panel = document.getElementById("navsearch-results");
+    if (panel) panel.innerHTML = "";
+  }
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest || !event.target.closest(".navsearch")) close();
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && event.target.closest && event.target.closest(".navsearch")) close();
+  });
+})();

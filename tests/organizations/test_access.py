@@ -89,6 +89,7 @@ DELETE_PAGE = {"guest": 403, "member": 403, "owner": 200}
 # Every URL under /o/<slug>/: (url name, kwargs builder, method, status per role).
 ROUTES = [
     Route("dashboard", no_kwargs, "get", {"guest": 200, "member": 200, "owner": 200}),
+    Route("search", no_kwargs, "get", DIRECTORY_PAGE, data={"q": "a"}),
     Route("member_list", no_kwargs, "get", {"guest": 403, "member": 200, "owner": 200}),
     Route(
         "member_list",
