@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "django_htmx",
+    "django_tasks_db",
     # The floors of the house, ground first (see docs/architecture.md).
     "organizations",
     "contacts",
@@ -233,6 +234,14 @@ if ATTACHMENT_MAX_REQUEST_SIZE < ATTACHMENT_MAX_FILE_SIZE + DATA_UPLOAD_MAX_MEMO
         "ATTACHMENT_MAX_REQUEST_SIZE must leave room for one file of ATTACHMENT_MAX_FILE_SIZE "
         "plus the form fields (DATA_UPLOAD_MAX_MEMORY_SIZE)."
     )
+
+# Background work (copies between organizations) runs as django.tasks tasks, queued in
+# the database and run by `manage.py db_worker` (README, "Running in production").
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# Copies are written in batches of this many records (bounded memory, few statements);
+# a copy of more than COPY_INLINE_LIMIT records runs in the worker, not in the request.
+COPY_BATCH_SIZE = env.int("COPY_BATCH_SIZE", default=2000)
+COPY_INLINE_LIMIT = env.int("COPY_INLINE_LIMIT", default=1000)
 
 LOGGING = {
     "version": 1,

@@ -42,9 +42,7 @@ urlpatterns = [
     path("projects/", include(project_urlpatterns)),
     path("tickets/", include(ticket_urlpatterns)),
     path("connections/", include(connection_urlpatterns)),
-    path(
-        "duplicate/",
-        duplication_views.directory_duplicate_view,
-        name="directory_duplicate",
-    ),
+    path("copies/", duplication_views.copy_list, name="copy_list"),
+    path("copies/preview/", duplication_views.copy_preview, name="copy_preview"),
+    path("copies/<int:pk>/", duplication_views.copy_job_detail, name="copy_job_detail"),
 ]

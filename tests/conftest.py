@@ -39,6 +39,29 @@ def _media_in_a_temporary_directory(settings, tmp_path_factory):
     }
 
 
+def forget_task_backends() -> None:
+    """Make django.tasks read TASKS again: its handler caches the backends it built."""
+    from asgiref.local import Local
+    from django.tasks import task_backends
+
+    task_backends.__dict__.pop("settings", None)
+    task_backends._connections = Local(task_backends.thread_critical)
+
+
+def use_task_backend(settings, backend: str) -> None:
+    """Point django.tasks at `backend` for this test."""
+    settings.TASKS = {"default": {"BACKEND": backend}}
+    forget_task_backends()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings):
+    """Background tasks run at once, in the test's own transaction (one test uses the worker)."""
+    use_task_backend(settings, "django.tasks.backends.immediate.ImmediateBackend")
+    yield
+    forget_task_backends()  # the settings fixture restores TASKS after this
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache

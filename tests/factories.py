@@ -185,6 +185,23 @@ class TicketFactory(TenantFactory):
     created_by = None
 
 
+class CopyJobFactory(TenantFactory):
+    """A finished copy of contacts from `organization` into `target`."""
+
+    class Meta:
+        model = "connections.CopyJob"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    target = factory.SubFactory(OrganizationFactory)
+    requested_by = factory.SubFactory(UserFactory)
+    kind = "contacts"
+    ids = factory.LazyFunction(list)
+    status = "done"
+    report = factory.LazyAttribute(
+        lambda job: {"source": job.organization.slug, "target": job.target.slug}
+    )
+
+
 def connect(item, party, **fields):
     """Store that `party` (a contact or company) is connected to `item` (project/task/ticket)."""
     from connections.models import Connection

@@ -26,6 +26,7 @@ class World:
     other_ticket: Any
     company: Any
     connection: Any
+    copy_job: Any
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,14 @@ def connection(world: World) -> dict:
     return {"pk": world.connection.pk}
 
 
+def copy_job(world: World) -> dict:
+    return {"pk": world.copy_job.pk}
+
+
+def copy_data(world: World) -> dict:
+    return {"kind": "companies", "target": "globex", "ids": [world.company.pk]}
+
+
 EVERYONE = {"guest": 200, "member": 200, "owner": 200}
 WORKERS = {"guest": 403, "member": 200, "owner": 200}
 WORKERS_POST = {"guest": 403, "member": 302, "owner": 302}
@@ -84,6 +93,8 @@ ASSIGNED_ONLY = {"guest": 404, "member": 200, "owner": 200}
 # carol created everything: only an owner may delete it (bob is a member, gina a guest).
 DELETE_PAGE = {"guest": 403, "member": 403, "owner": 200}
 DELETE_POST = {"guest": 403, "member": 403, "owner": 302}
+OWNER_ONLY = {"guest": 403, "member": 403, "owner": 200}
+REQUESTER_ONLY = {"guest": 404, "member": 404, "owner": 200}
 STATUS_OWN = {"guest": 302, "member": 302, "owner": 302}
 STATUS_OTHERS = {"guest": 404, "member": 302, "owner": 302}
 
@@ -153,23 +164,21 @@ ROUTES = [
         lambda w: {"item": f"ticket:{w.other_ticket.pk}", "company_id": w.company.pk},
     ),
     Route("connection_remove", connection, "post", WORKERS_POST),
-    # Copying to another organization: owners only. alice belongs nowhere else, so her
-    # copy is refused with a message (tests/connections/test_duplication.py copies).
-    Route(
-        "directory_duplicate",
-        none,
-        "post",
-        DELETE_POST,
-        lambda w: {"kind": "contacts", "target": "acme"},
-    ),
+    # Copying to another organization (alice is also a member of Globex): owners only;
+    # a copy job is seen by its requester alone (tests/connections/test_copy_jobs.py).
+    Route("copy_preview", none, "post", OWNER_ONLY, copy_data),
+    Route("copy_list", none, "get", OWNER_ONLY),
+    Route("copy_list", none, "post", DELETE_POST, copy_data),
+    Route("copy_job_detail", copy_job, "get", REQUESTER_ONLY),
 ]
 
 ROLE_PEOPLE = {"guest": "gina", "member": "bob", "owner": "alice"}
 
 
 @pytest.fixture
-def world(acme, cast) -> World:
-    carol, gina, bob = cast["carol"], cast["gina"], cast["bob"]
+def world(acme, globex, cast) -> World:
+    carol, gina, bob, alice = cast["carol"], cast["gina"], cast["bob"], cast["alice"]
+    factories.MembershipFactory(organization=globex, user=alice, role="member")
     project = factories.ProjectFactory(organization=acme, name="Apollo", created_by=carol)
     company = factories.CompanyFactory(organization=acme, name="Acme Client", created_by=carol)
     return World(
@@ -183,6 +192,7 @@ def world(acme, cast) -> World:
         other_ticket=factories.TicketFactory(organization=acme, assignee=bob, created_by=carol),
         company=company,
         connection=factories.connect(project, company),
+        copy_job=factories.CopyJobFactory(organization=acme, target=globex, requested_by=alice),
     )
 
 

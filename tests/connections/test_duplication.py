@@ -10,6 +10,8 @@ import io
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from attachments import services as attachment_services
@@ -234,7 +236,8 @@ def test_mentions_keep_only_members_of_the_target(acme, target, alice, bob, caro
     copy(acme, target, alice)
 
     (contact,) = rows(Contact, target)
-    assert contact.description == note  # carol's token stays, as plain text
+    # carol's token becomes plain text: editing the copy later cannot make it a mention.
+    assert contact.description == "Ask @bob@example.com and carol@example.com."
     assert {m.user for m in rows(ContactMention, target)} == {bob}
     assert list(Contact.objects.visible_to(bob, target)) == [contact]
     assert not Contact.objects.visible_to(carol, target).exists()
@@ -319,21 +322,20 @@ def test_a_copy_whose_files_exceed_the_quota_is_refused_whole(acme, target, alic
 def test_objects_stored_before_a_failure_are_deleted_again(acme, target, alice, monkeypatch):
     upload(acme, new_contact(acme, alice), b"one")
     upload(acme, new_contact(acme, alice, first="Bea"), b"two")
-    real_upload, calls = duplication.attachments_upload, []
 
-    def upload_then_fail(**kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise OSError("disk full")
-        return real_upload(**kwargs)
+    def fail(*args, **kwargs):
+        raise OSError("database went away")
 
-    monkeypatch.setattr(duplication, "attachments_upload", upload_then_fail)
+    # The files are stored, then writing their rows fails.
+    monkeypatch.setattr(Attachment.objects, "bulk_create", fail)
 
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OSError, match="went away"):
         copy(acme, target, alice, with_attachments=True)
 
     assert stored_keys(target) == []
     assert target_counts(target) == dict.fromkeys(target_counts(target), 0)
+    with scopes_disabled():  # the test's own assertions
+        assert not StorageUsage.objects.filter(organization=target, used_bytes__gt=0).exists()
 
 
 # --- Skipping what the target has --------------------------------------------------------
@@ -401,38 +403,30 @@ def test_dry_run_reports_and_writes_nothing(acme, target, alice):
     assert stored_keys(target) == []
 
 
-def test_a_failure_midway_leaves_the_target_unchanged(acme, target, alice, monkeypatch):
-    for name in ["A", "B", "C", "D"]:
+def test_an_error_in_the_last_batch_leaves_the_target_unchanged(
+    acme, target, alice, monkeypatch, settings
+):
+    settings.COPY_BATCH_SIZE = 2
+    for name in ["A", "B", "C", "D", "E"]:
         new_contact(acme, alice, first=name, type=factories.RecordTypeFactory(organization=acme))
     new_contact(target, alice, first="Kept")
     before = target_counts(target)
-    real_create, calls = duplication.contact_create, []
+    real_insert, batches = duplication._Run._insert, []
 
-    def create_then_fail(**kwargs):
-        calls.append(1)
-        if len(calls) == 3:
+    def insert_then_fail(run, kind, rows):
+        batches.append(kind.name)
+        if batches.count("contact") == 3:  # the last batch: E alone
             raise RuntimeError("database went away")
-        return real_create(**kwargs)
+        return real_insert(run, kind, rows)
 
-    monkeypatch.setattr(duplication, "contact_create", create_then_fail)
+    monkeypatch.setattr(duplication._Run, "_insert", insert_then_fail)
 
     with pytest.raises(RuntimeError):
         copy(acme, target, alice)
 
+    assert batches.count("contact") == 3
     assert target_counts(target) == before
     assert [c.first_name for c in rows(Contact, target)] == ["Kept"]
-
-
-def test_a_record_the_target_refuses_aborts_the_whole_copy_with_its_name(
-    acme, target, alice, monkeypatch
-):
-    new_contact(acme, alice, first="Fine")
-    bad = factories.ContactFactory(organization=acme, first_name="Bad", vat_number="not-a-vat")
-
-    with pytest.raises(DuplicationError, match=f"contact #{bad.pk}"):
-        copy(acme, target, alice)
-
-    assert rows(Contact, target) == []
 
 
 # --- The command -------------------------------------------------------------------------
@@ -535,80 +529,7 @@ def test_the_command_refuses_files_beyond_the_quota(acme, target, alice, monkeyp
     assert rows(Contact, target) == [] and stored_keys(target) == []
 
 
-# --- The list action in the browser ------------------------------------------------------
-
-
-def duplicate_url() -> str:
-    return reverse("directory_duplicate", kwargs={"slug": "acme"})
-
-
-def test_an_owner_copies_the_ticked_contacts_from_the_list(client_for, acme, target, alice):
-    ada, bea = new_contact(acme, alice), new_contact(acme, alice, first="Bea")
-    new_company(acme, alice)
-
-    response = client_for(alice).post(
-        duplicate_url(),
-        {"kind": "contacts", "target": "globex", "ids": [ada.pk], "skip_existing": "1"},
-        follow=True,
-    )
-
-    assert response.redirect_chain == [(reverse("contact_list", kwargs={"slug": "acme"}), 302)]
-    assert "contacts: 1 copied, 0 skipped" in response.content.decode()
-    assert [c.first_name for c in rows(Contact, target)] == [ada.first_name]
-    assert bea.first_name not in {c.first_name for c in rows(Contact, target)}
-    assert rows(Company, target) == []
-
-
-def test_with_nothing_ticked_every_visible_company_is_copied(
-    client_for, acme, target, alice, carol
-):
-    new_company(acme, alice, name="Mine")
-    new_company(acme, carol, name="Public")
-    new_company(acme, carol, name="Carol's secret", visibility="private")
-    new_contact(acme, alice)
-
-    response = client_for(alice).post(duplicate_url(), {"kind": "companies", "target": "globex"})
-
-    assert response.url == reverse("company_list", kwargs={"slug": "acme"})
-    assert sorted(c.name for c in rows(Company, target)) == ["Mine", "Public"]
-    assert rows(Contact, target) == []
-
-
-def test_members_and_guests_of_the_source_get_403_from_the_list_action(
-    client_for, acme, target, bob, gina
-):
-    factories.MembershipFactory(organization=target, user=bob, role=Role.OWNER)
-    new_contact(acme, bob)
-
-    for user in (bob, gina):
-        response = client_for(user).post(duplicate_url(), {"kind": "contacts", "target": "globex"})
-        assert response.status_code == 403
-    assert rows(Contact, target) == []
-
-
-@pytest.mark.parametrize("role", [Role.GUEST, None])
-def test_a_target_the_owner_cannot_write_to_is_403(client_for, acme, globex, alice, role):
-    if role:
-        factories.MembershipFactory(organization=globex, user=alice, role=role)
-    new_contact(acme, alice)
-
-    for slug in ("globex", "no-such-org"):
-        response = client_for(alice).post(duplicate_url(), {"kind": "contacts", "target": slug})
-        assert response.status_code == 403
-    assert rows(Contact, globex) == []
-
-
-def test_a_refused_copy_comes_back_to_the_list_with_its_reason(
-    client_for, acme, target, alice, carol
-):
-    hidden = new_contact(acme, carol, visibility="private")
-
-    response = client_for(alice).post(
-        duplicate_url(), {"kind": "contacts", "target": "globex", "ids": [hidden.pk]}, follow=True
-    )
-
-    assert f"No contacts with these ids in acme: {hidden.pk}." in response.content.decode()
-    assert rows(Contact, target) == []
+# --- The list offers the action --------------------------------------------------------
 
 
 @pytest.mark.parametrize("kind", ["contacts", "companies"])
@@ -650,5 +571,179 @@ def test_the_list_asks_for_copy_targets_once_whatever_the_rows(
     with django_assert_max_num_queries(20) as nine_rows:
         page = client.get(url)
 
-    assert page.content.decode().count('form="copy-form"') == 9
+    assert page.content.decode().count('form="copy-form" name="ids"') == 9
     assert len(nine_rows.captured_queries) == len(one_row.captured_queries)
+
+
+# --- Set-based semantics -----------------------------------------------------------------
+
+
+def test_a_copied_contact_brings_its_visible_companies_and_its_links(acme, target, alice, carol):
+    ada = new_contact(acme, alice)
+    initech = new_company(acme, alice)
+    hidden = new_company(acme, carol, name="Carol's secret", visibility="private")
+    new_company(acme, alice, name="Unrelated")
+    factories.AffiliationFactory(contact=ada, company=initech, role="CTO", is_primary=True)
+    factories.AffiliationFactory(contact=ada, company=hidden)
+
+    report = copy(acme, target, alice, contact_ids=[ada.pk], company_ids=[])
+
+    assert [c.name for c in rows(Company, target)] == ["Initech"]
+    (link,) = rows(Affiliation, target)
+    assert (link.role, link.is_primary) == ("CTO", True)
+    assert (report.contacts_copied, report.companies_copied, report.affiliations) == (1, 1, 1)
+
+
+def test_every_copy_remembers_its_source_record_and_date(acme, target, alice):
+    ada, initech = new_contact(acme, alice), new_company(acme, alice)
+
+    copy(acme, target, alice)
+
+    (contact,), (company,) = rows(Contact, target), rows(Company, target)
+    assert (contact.copied_from_organization_id, contact.copied_from_id) == (acme.pk, ada.pk)
+    assert (company.copied_from_organization_id, company.copied_from_id) == (acme.pk, initech.pk)
+    assert contact.copied_at is not None and contact.copied_at == company.copied_at
+
+
+def test_skipped_records_are_linked_to_the_one_the_target_already_has(acme, target, alice):
+    ada = new_contact(acme, alice, emails=[{"email": "ada@example.com"}])
+    initech = new_company(acme, alice, vat_number=VAT_A)
+    factories.AffiliationFactory(contact=ada, company=initech, role="CTO", is_primary=True)
+    theirs = new_company(target, alice, name="Initech (theirs)", vat_number=VAT_A)
+
+    report = copy(acme, target, alice, skip_existing=True)
+
+    (contact,) = rows(Contact, target)
+    (link,) = rows(Affiliation, target)
+    assert (link.contact_id, link.company_id, link.is_primary) == (contact.pk, theirs.pk, True)
+    assert (report.companies_skipped, report.companies_copied) == (1, 0)
+
+
+def test_a_contact_the_target_has_gets_links_to_new_companies_without_a_second_primary(
+    acme, target, alice
+):
+    ada = new_contact(acme, alice, emails=[{"email": "Ada@Example.com"}])
+    initech = new_company(acme, alice)
+    factories.AffiliationFactory(contact=ada, company=initech, is_primary=True)
+    theirs = new_contact(target, alice, emails=[{"email": "ada@example.com"}])
+    their_company = new_company(target, alice, name="Theirs")
+    factories.AffiliationFactory(contact=theirs, company=their_company, is_primary=True)
+
+    copy(acme, target, alice, skip_existing=True)
+
+    with scopes_disabled():  # the test's own assertions
+        links = set(
+            Affiliation.objects.filter(organization=target, contact=theirs).values_list(
+                "company__name", "is_primary"
+            )
+        )
+    assert links == {("Theirs", True), ("Initech", False)}
+
+
+def test_running_twice_with_skip_existing_creates_nothing_new(acme, target, alice):
+    ada = new_contact(acme, alice)  # no VAT, no email: recognised by where it came from
+    company = new_company(acme, alice)
+    factories.AffiliationFactory(contact=ada, company=company)
+    copy(acme, target, alice, skip_existing=True)
+    before = target_counts(target)
+
+    report = copy(acme, target, alice, skip_existing=True)
+
+    assert target_counts(target) == before
+    assert (report.contacts_skipped, report.companies_skipped) == (1, 1)
+    assert report.skipped[0].reason == "copied there before"
+
+
+def test_all_that_match_a_list_filter_are_copied(acme, target, alice):
+    new_contact(acme, alice, first="Ada", last="Lovelace")
+    new_contact(acme, alice, first="Grace", last="Hopper")
+
+    copy(acme, target, alice, contact_filter={"q": "hopper"}, company_ids=[])
+
+    assert [c.first_name for c in rows(Contact, target)] == ["Grace"]
+
+
+def test_a_copy_runs_in_batches_not_one_query_per_record(
+    acme, target, alice, settings, django_assert_max_num_queries
+):
+    settings.COPY_BATCH_SIZE = 100
+    kind = factories.RecordTypeFactory(organization=acme)
+    for n in range(3):
+        new_contact(acme, alice, first=f"A{n}", type=kind, emails=[{"email": f"a{n}@x.com"}])
+    with CaptureQueriesContext(connection) as few:
+        copy(acme, target, alice)
+    for n in range(30):
+        new_contact(acme, alice, first=f"B{n}", type=kind, emails=[{"email": f"b{n}@x.com"}])
+    other = factories.OrganizationFactory(slug="initech")
+    factories.MembershipFactory(organization=other, user=alice, role=Role.MEMBER)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        report = copy(acme, other, alice)
+
+    assert report.contacts_copied == 33
+
+
+def test_the_quota_message_says_how_much_space_is_missing(acme, target, alice, monkeypatch):
+    upload(acme, new_contact(acme, alice), b"x" * 1500)
+    monkeypatch.setitem(PLAN_QUOTAS, Plan.FREE, 1000)
+
+    with pytest.raises(DuplicationError) as refused:
+        copy(acme, target, alice, with_attachments=True)
+
+    assert "500 bytes of storage is missing" in str(refused.value)
+    assert target_counts(target) == dict.fromkeys(target_counts(target), 0)
+
+
+# --- The command's exit status -------------------------------------------------------------
+
+
+def run_as_operator(*args) -> int:
+    """Run the command as `manage.py` does; return its exit status."""
+    from unittest import mock
+
+    from connections.management.commands.duplicate_directory import Command
+
+    # run_from_argv closes the database connections when it ends; the test still needs its own.
+    with mock.patch("django.core.management.base.connections.close_all"):
+        try:
+            Command().run_from_argv(["manage.py", "duplicate_directory", *args])
+        except SystemExit as exit:
+            return exit.code
+    return 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["acme", "nowhere", "--user", "alice@example.com"], "No organization"),
+        (["acme", "globex", "--user", "nobody@example.com"], "No user"),
+        (["acme", "globex", "--user", "bob@example.com"], "Only an owner of acme"),
+        (["acme", "acme", "--user", "alice@example.com"], "another organization"),
+        (["acme", "globex", "--user", "alice@example.com", "--contacts", "999999"], "999999"),
+    ],
+)
+def test_a_refused_command_exits_non_zero_with_a_one_line_reason(
+    acme, target, alice, bob, capsys, args, message
+):
+    status = run_as_operator(*args)
+
+    err = capsys.readouterr().err.strip()
+    assert status != 0
+    assert message in err and len(err.splitlines()) == 1
+
+
+def test_a_member_of_the_source_cannot_copy_a_hidden_record_by_its_id(acme, target, alice, carol):
+    hidden = new_contact(acme, carol, visibility="private")
+
+    status = run_as_operator(
+        "acme", "globex", "--user", "alice@example.com", "--contacts", str(hidden.pk)
+    )
+
+    assert status != 0 and rows(Contact, target) == []
+
+
+def test_a_successful_command_exits_zero(acme, target, alice):
+    new_contact(acme, alice)
+
+    assert run_as_operator("acme", "globex", "--user", "alice@example.com") == 0
+    assert len(rows(Contact, target)) == 1

@@ -1,7 +1,5 @@
 """Copy contacts and companies from one organization into another (PRODUCT §6)."""
 
-from collections.abc import Iterable
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
@@ -57,10 +55,12 @@ class Command(BaseCommand):
         user = User.objects.filter(email__iexact=options["user"].strip()).first()
         if user is None:
             raise CommandError(f"No user with the email address {options['user']!r}.")
+        self.bars: dict[str, tqdm] = {}
         contact_ids = id_list(options["contacts"]) if options["contacts"] else None
         company_ids = id_list(options["companies"]) if options["companies"] else None
         if (contact_ids is None) != (company_ids is None):
-            # Choosing records of one kind copies only those, none of the other kind.
+            # Choosing records of one kind copies only those (and the companies of chosen
+            # contacts), none other of the other kind.
             contact_ids, company_ids = contact_ids or [], company_ids or []
         try:
             report = directory_duplicate(
@@ -76,6 +76,9 @@ class Command(BaseCommand):
             )
         except DuplicationError as error:
             raise CommandError(str(error)) from error
+        finally:
+            for bar in self.bars.values():
+                bar.close()
         for line in report.summary_lines():
             self.stdout.write(line)
 
@@ -85,13 +88,13 @@ class Command(BaseCommand):
             raise CommandError(f"No organization with the slug {slug!r}.")
         return organization
 
-    def _progress(self, items: Iterable, *, total: int, desc: str) -> Iterable:
-        """A progress bar on stderr, shown only on a terminal (quiet in logs and pipes)."""
+    def _progress(self, kind: str, done: int, total: int) -> None:
+        """A progress bar per kind on stderr, shown only on a terminal (quiet in logs)."""
         stream = self.stderr._out
-        return tqdm(
-            items,
-            total=total,
-            desc=desc,
-            file=stream,
-            disable=not stream.isatty(),
-        )
+        bar = self.bars.get(kind)
+        if bar is None:
+            label = "contacts" if kind == "contact" else "companies"
+            bar = self.bars[kind] = tqdm(
+                total=total, desc=label, file=stream, disable=not stream.isatty()
+            )
+        bar.update(done - bar.n)

@@ -1,0 +1,163 @@
+"""Copy jobs: a copy asked for in the browser, run in the request or by the worker.
+
+`copy_job_create` records what the owner asked for and either runs it at once (up to
+COPY_INLINE_LIMIT records) or enqueues `connections.tasks.copy_job_run` on the task
+backend (django-tasks-db: a row that `manage.py db_worker` picks up). Either way the
+owner lands on the job's page, which polls until the report is there.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from connections.duplication import DuplicationError, check_roles, directory_duplicate
+from connections.models import CopyJob, CopyStatus
+from organizations.models import Organization, User
+from organizations.scoping import scopes_disabled
+
+logger = logging.getLogger(__name__)
+
+
+def copy_selection(job: CopyJob) -> dict:
+    """The `directory_duplicate` arguments that choose what `job` copies."""
+    chosen = {"ids": list(job.ids)} if job.ids is not None else {"filter": dict(job.filters)}
+    if job.kind == "contacts":
+        # Chosen contacts bring their companies along; no other company is chosen.
+        return {
+            "contact_ids": chosen.get("ids"),
+            "contact_filter": chosen.get("filter"),
+            "company_ids": [],
+        }
+    return {
+        "contact_ids": [],
+        "company_ids": chosen.get("ids"),
+        "company_filter": chosen.get("filter"),
+    }
+
+
+def copy_job_create(
+    *,
+    source: Organization,
+    target: Organization,
+    user: User,
+    kind: str,
+    ids: list[int] | None,
+    filters: dict,
+    with_attachments: bool,
+    skip_existing: bool,
+    records: int,
+) -> CopyJob:
+    """Record a copy and start it: inline up to COPY_INLINE_LIMIT `records`, else in the worker."""
+    check_roles(source=source, target=target, user=user)
+    job = CopyJob.objects.create(
+        organization=source,
+        target=target,
+        requested_by=user,
+        kind=kind,
+        ids=ids,
+        filters=filters if ids is None else {},
+        with_attachments=with_attachments,
+        skip_existing=skip_existing,
+    )
+    if records <= settings.COPY_INLINE_LIMIT:
+        copy_job_execute(job_id=job.pk)
+    else:
+        from connections.tasks import copy_job_run
+
+        # Only once the job row is committed can the worker find it.
+        transaction.on_commit(lambda: copy_job_run.enqueue(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def copy_job_execute(*, job_id: int) -> None:
+    """Run a queued copy job and store its report (or its error); a job runs once."""
+    # The worker has no request and no tenant scope; the job names both organizations.
+    with scopes_disabled():
+        job = CopyJob.objects.select_related("organization", "target", "requested_by").get(
+            pk=job_id
+        )
+        started = CopyJob.objects.filter(pk=job.pk, status=CopyStatus.QUEUED).update(
+            status=CopyStatus.RUNNING, started_at=timezone.now()
+        )
+        if not started:
+            return
+        recorder = ProgressRecorder(job.pk)
+        try:
+            report = directory_duplicate(
+                source=job.organization,
+                target=job.target,
+                user=job.requested_by,
+                with_attachments=job.with_attachments,
+                skip_existing=job.skip_existing,
+                progress=recorder,
+                **copy_selection(job),
+            )
+        except DuplicationError as error:
+            _finish(job, status=CopyStatus.FAILED, error=str(error))
+        except Exception:
+            logger.exception("Copy job %s failed.", job.pk)
+            _finish(
+                job,
+                status=CopyStatus.FAILED,
+                error=_("The copy failed unexpectedly; nothing was copied. Try again later."),
+            )
+        else:
+            _finish(
+                job,
+                status=CopyStatus.DONE,
+                report=report.as_json(),
+                companies_done=recorder.done.get("company", 0),
+                companies_total=recorder.total.get("company", 0),
+                contacts_done=recorder.done.get("contact", 0),
+                contacts_total=recorder.total.get("contact", 0),
+            )
+        finally:
+            recorder.close()
+
+
+def _finish(job: CopyJob, **values) -> None:
+    CopyJob.objects.filter(pk=job.pk).update(finished_at=timezone.now(), **values)
+
+
+class ProgressRecorder:
+    """Write a job's progress where the page can read it while the copy is still running.
+
+    The copy is one long transaction, so its own connection cannot show progress. On
+    PostgreSQL a second, autocommit connection updates the job row after each batch. On
+    SQLite a second writer would wait for the copy's lock, so the counts appear at the end.
+    """
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.done: dict[str, int] = {}
+        self.total: dict[str, int] = {}
+        self.side = None
+        if connection.vendor == "postgresql":
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+        self.table = connection.ops.quote_name(CopyJob._meta.db_table)
+
+    def __call__(self, kind: str, done: int, total: int) -> None:
+        self.done[kind], self.total[kind] = done, total
+        if self.side is None:
+            return
+        column = "contacts" if kind == "contact" else "companies"
+        try:
+            with self.side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {self.table} SET {column}_done = %s, {column}_total = %s "  # noqa: S608 - fixed names
+                    "WHERE id = %s",
+                    [done, total, self.job_id],
+                )
+        except Exception:
+            # Progress is a courtesy: losing it must not fail the copy.
+            logger.warning("Could not record the progress of copy job %s.", self.job_id)
+            self.close()
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+            self.side = None
