@@ -418,14 +418,23 @@ class _Run:
                     # into a pending list; a larger list for this transaction lets them
                     # merge it once rather than every few thousand rows. Searches read
                     # the list until autovacuum folds it in.
+                    # Foreign keys are checked at the end of each statement rather than
+                    # queued to the commit: the server's queue of pending checks stays
+                    # as small as a batch instead of growing with the whole copy.
                     with connection.cursor() as cursor:
                         cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
+                        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 self.readers = self._readers()
                 if self.with_attachments:
                     # Reserved first, as a savepoint of this transaction: the target's
                     # organization row stays locked until the copy commits or rolls back.
                     _check_quota(self.target, self.planned_bytes, reserve=True)
-                return self.walk(write=True)
+                report = self.walk(write=True)
+                if connection.vendor == "postgresql":
+                    # Back to Django's default, should the copy run in a larger transaction.
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                return report
         except BaseException:
             # The rows are rolled back; the objects stored meanwhile would be orphans.
             for key in self.stored:
