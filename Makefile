@@ -39,6 +39,8 @@ test: install lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# PostgreSQL only: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/rolo_bench),
+# BENCH_SCALE=0.01 for a small data set, BENCH_SKIP_GENERATE=1, BENCH_RESET=1; see benchmarks/README.md.
 bench: install
 	$(PY) benchmarks/run.py
 

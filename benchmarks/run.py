@@ -1,133 +1,117 @@
-"""Measure the directory pages at scale: `make bench` (BENCH_CONTACTS=200000 for more).
+"""`make bench`: build the benchmark data set if missing, time the pages, write the results.
 
-Creates a throw-away organization with many contacts (a quarter private, some mentioning
-the reader) in the configured database, then times the list (first page and a deep
-page through the cursor), search, and detail pages through Django's test client, with
-their query counts. Prints a table; nothing here runs in the test suite.
+Settings come from the environment (or the matching options):
+
+    BENCH_DATABASE_URL   PostgreSQL database to use (default postgres://postgres@127.0.0.1:5432/rolo_bench);
+                         created and migrated if needed. SQLite is refused.
+    BENCH_SCALE          size of the data set, 1 = 1,000,000 contacts in the measured
+                         organization (0.01 builds 10,000 in a few seconds)
+    BENCH_SKIP_GENERATE  1: measure whatever the database holds, generate nothing
+    BENCH_RESET          1: drop and recreate the benchmark database first
+    BENCH_REPEAT         timed requests per page (default 100)
+    BENCH_BUDGET         seconds of timing per page (default 60, 0 = no limit): a page
+                         of seconds per request stops after 20 requests once it is spent
+    BENCH_OUT            where to write the results (default benchmarks/results/)
+
+Only a full-scale run into benchmarks/results/ updates the table in benchmarks/README.md
+and the query plans in docs/performance.md.
 """
 
 import os
-import statistics
 import sys
-import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DEBUG", "true")
+# Run as a script, Python puts benchmarks/ first on sys.path, where a module's name
+# (benchmarks/copy.py) would shadow the standard library's; the repository root is
+# what belongs there.
+sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-import django  # noqa: E402
+import argparse  # noqa: E402
+import json  # noqa: E402
+import time  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
+from pathlib import Path  # noqa: E402
 
-django.setup()
+from benchmarks import environment  # noqa: E402
 
-from django.conf import settings  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from contacts.models import Contact, ContactEmail, ContactMention  # noqa: E402
-from organizations.models import Membership, Organization, Role, User  # noqa: E402
-from organizations.scoping import scopes_disabled  # noqa: E402
-
-COUNT = int(os.environ.get("BENCH_CONTACTS", "20000"))
-SLUG = "bench"
-REPEAT = 5
+RESULTS = environment.ROOT / "benchmarks" / "results"
+GENERATION_NAME = "generation.json"
 
 
-def build() -> tuple[Organization, User]:
-    # A benchmark builds its own tenant from outside any request.
-    with scopes_disabled(), transaction.atomic():
-        organization, _ = Organization.objects.get_or_create(slug=SLUG, defaults={"name": "Bench"})
-        reader, _ = User.objects.get_or_create(email="bench-reader@example.com")
-        other, _ = User.objects.get_or_create(email="bench-other@example.com")
-        for user in (reader, other):
-            Membership.objects.get_or_create(
-                organization=organization, user=user, defaults={"role": Role.MEMBER}
-            )
-        existing = Contact.objects.filter(organization=organization).count()
-        batch = 5000
-        for start in range(existing, COUNT, batch):
-            rows = [
-                Contact(
-                    organization=organization,
-                    first_name=f"First{i}",
-                    last_name=f"Last{i:07d}",
-                    visibility="private" if i % 4 == 0 else "public",
-                    created_by=other,
-                )
-                for i in range(start, min(start + batch, COUNT))
-            ]
-            Contact.objects.bulk_create(rows, batch_size=1000)
-            ContactEmail.objects.bulk_create(
-                [
-                    ContactEmail(organization=organization, contact=c, email=f"p{c.pk}@x.example")
-                    for c in rows
-                ],
-                batch_size=1000,
-            )
-            ContactMention.objects.bulk_create(
-                [
-                    ContactMention(organization=organization, contact=c, user=reader)
-                    for c in rows[::40]
-                    if c.visibility == "private"
-                ],
-                batch_size=1000,
-            )
-    if connection.vendor == "postgresql":
-        # Fresh bulk inserts leave the planner without statistics; autovacuum would
-        # catch up in production, a benchmark should not wait for it.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    return organization, reader
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").lower() in {"1", "true", "yes"}
 
 
-def measure(client: Client, url: str) -> tuple[float, int, int]:
-    timings = []
-    for _ in range(REPEAT):
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(timings), len(queries), response.status_code
-
-
-def deep_cursor(client: Client, pages: int) -> str:
-    url = f"/o/{SLUG}/contacts/"
-    for _ in range(pages):
-        html = client.get(url).content.decode()
-        marker = 'rel="next" href="'
-        start = html.find(marker)
-        if start == -1:
-            break
-        url = html[start + len(marker) : html.find('"', start + len(marker))].replace("&amp;", "&")
-    return url
-
-
-def main() -> None:
-    settings.ALLOWED_HOSTS = ["testserver"]
-    started = time.perf_counter()
-    organization, reader = build()
-    print(
-        f"{COUNT:,} contacts ready in {time.perf_counter() - started:.1f}s on {connection.vendor}"
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", "1")))
+    parser.add_argument(
+        "--skip-generate", action="store_true", default=_flag("BENCH_SKIP_GENERATE")
     )
-    client = Client()
-    client.force_login(reader)
-    with scopes_disabled():
-        sample = Contact.objects.filter(organization=organization, visibility="public").last()
-    cases = [
-        ("list, first page", f"/o/{SLUG}/contacts/"),
-        ("list, page 20 (cursor)", deep_cursor(client, 20)),
-        ("list, newest first", f"/o/{SLUG}/contacts/?sort=-created"),
-        ("search by name", f"/o/{SLUG}/contacts/?q=Last00123"),
-        ("search by email", f"/o/{SLUG}/contacts/?q=p{sample.pk}@x"),
-        ("detail", f"/o/{SLUG}/contacts/{sample.pk}/"),
-        ("dashboard (counts)", f"/o/{SLUG}/"),
-    ]
-    print(f"{'page':<26}{'median ms':>10}{'queries':>9}")
-    for label, url in cases:
-        median, queries, _ = measure(client, url)
-        print(f"{label:<26}{median:>10.1f}{queries:>9}")
+    parser.add_argument("--reset", action="store_true", default=_flag("BENCH_RESET"))
+    parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "100")))
+    parser.add_argument("--warmup", type=int, default=int(os.environ.get("BENCH_WARMUP", "10")))
+    parser.add_argument("--budget", type=float, default=float(os.environ.get("BENCH_BUDGET", "60")))
+    parser.add_argument("--out", type=Path, default=Path(os.environ.get("BENCH_OUT", RESULTS)))
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    url = environment.database_url()
+    environment.require_postgres(url)
+    environment.ensure_database(url, reset=args.reset)
+    environment.configure(url)
+
+    from django.core.management import call_command
+
+    from benchmarks import explain, generate, measure, report
+
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    print(f"database {url.rsplit('/', 1)[-1]} migrated in {time.perf_counter() - started:.1f} s")
+    plan = generate.Plan.at(args.scale)
+    generation_file = args.out / GENERATION_NAME
+    if args.skip_generate:
+        counts = generate.existing(plan) or {}
+        print(f"generation skipped: {counts.get('contacts_contact', 0):,} contacts present")
+    else:
+        summary = generate.generate(plan=plan)
+        counts = summary.counts
+        if summary.created:
+            args.out.mkdir(parents=True, exist_ok=True)
+            generation_file.write_text(
+                json.dumps(
+                    {"scale": args.scale, "seconds": round(summary.seconds, 1), "counts": counts},
+                    indent=2,
+                )
+                + "\n"
+            )
+    generation = json.loads(generation_file.read_text()) if generation_file.exists() else None
+
+    print(f"measuring ({args.repeat} requests per page after {args.warmup} warm-up requests)")
+    machine = measure.machine()
+    results = measure.run(repeat=args.repeat, warmup=args.warmup, budget=args.budget or None)
+    meta = {
+        "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "scale": args.scale,
+        "slug": generate.BIG_SLUG,
+        "requests": args.repeat,
+        "budget_seconds": args.budget,
+        "warmup": args.warmup,
+        "data": counts,
+        "generation": generation,
+        "machine": machine,
+    }
+    paths = report.write(results, meta, args.out)
+    print("results written to " + ", ".join(str(path) for path in paths.values()))
+    if args.scale == 1 and args.out.resolve() == RESULTS.resolve():
+        report.update_readme(environment.ROOT / "benchmarks" / "README.md", results, meta)
+        explain.write_plans(environment.ROOT / "docs" / "performance.md")
+        print("benchmarks/README.md and docs/performance.md updated")
+    missed = [result for result in results if not result.passed]
+    print(f"{len(results) - len(missed)} of {len(results)} pages meet their targets")
+    for result in missed:
+        print(f"  miss: {result.name}: {'; '.join(result.misses)}")
 
 
 if __name__ == "__main__":
