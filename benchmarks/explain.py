@@ -32,6 +32,7 @@ def page_plans(client, case, *, shown: int = PER_PAGE_SHOWN) -> list[dict]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    connection.queries_log.clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(case.url, secure=True)
     if response.status_code != 200:
