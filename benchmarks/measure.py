@@ -58,6 +58,9 @@ class Result:
     p99: float
     mean: float
     queries: int
+    # Median time the database spent per request (sum of its queries): what is left
+    # of p50 is Django's work (middleware, ORM, templates).
+    db_p50: float = 0.0
     target: str = ""
     passed: bool = True
     misses: list[str] = field(default_factory=list)
@@ -196,6 +199,7 @@ def time_case(
     least MIN_REQUESTS were timed, and the result says how many were.
     """
     timings: list[float] = []
+    database: list[float] = []
     queries = 0
     warmed = 0
     while len(timings) < repeat:
@@ -212,6 +216,7 @@ def time_case(
             warmed = warmup if budget is not None and elapsed > 1000 else warmed + 1
             continue
         timings.append(elapsed)
+        database.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
         queries = max(queries, len(captured.captured_queries))
         if budget is not None and sum(timings) / 1000 > budget and len(timings) >= MIN_REQUESTS:
             break
@@ -227,6 +232,7 @@ def time_case(
         p99=_percentile(cuts, 99),
         mean=round(statistics.fmean(timings), 2),
         queries=queries,
+        db_p50=round(statistics.median(database), 2),
     )
 
 
@@ -302,7 +308,8 @@ def run(
         result = time_case(client, case, repeat=repeat, warmup=warmup, budget=budget)
         log(
             f"  {case.name:<52}p50 {result.p50:7.1f}  p95 {result.p95:7.1f}  "
-            f"p99 {result.p99:7.1f} ms  {result.queries:2d} queries  ({result.requests} requests)"
+            f"p99 {result.p99:7.1f} ms  db {result.db_p50:7.1f} ms  {result.queries:2d} queries  "
+            f"({result.requests} requests)"
         )
         results.append(result)
     judge(results, cases)
