@@ -747,3 +747,21 @@ def test_a_successful_command_exits_zero(acme, target, alice):
 
     assert run_as_operator("acme", "globex", "--user", "alice@example.com") == 0
     assert len(rows(Contact, target)) == 1
+
+
+def test_a_quota_taken_meanwhile_aborts_the_copy_before_anything_is_written(
+    acme, target, alice, monkeypatch
+):
+    from attachments.selectors import Usage
+
+    upload(acme, new_contact(acme, alice), b"x" * 50)
+    monkeypatch.setitem(PLAN_QUOTAS, Plan.FREE, 40)
+    # The plan saw room (as if another upload freed it), the reservation inside the copy
+    # finds none.
+    monkeypatch.setattr(duplication, "storage_usage", lambda org: Usage(used=0, quota=10**9))
+
+    with pytest.raises(DuplicationError, match="storage is missing"):
+        copy(acme, target, alice, with_attachments=True)
+
+    assert target_counts(target) == dict.fromkeys(target_counts(target), 0)
+    assert stored_keys(target) == []
