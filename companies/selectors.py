@@ -1,13 +1,14 @@
 """Reads of companies: always through `Company.objects.visible_to(user, organization)`."""
 
 from django.apps import apps
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from companies.models import Affiliation, Company, CompanyEmail, CompanyPhone
 from organizations.models import Organization, User
 from organizations.search import (
     email_condition,
+    in_every,
     is_email,
     name_rank,
     phone_owner_ids,
@@ -64,12 +65,10 @@ def company_search(
         # A phone number is typed with spaces ("06 1122 3344"): the whole query may
         # match a phone even when its pieces, taken as separate terms, match nothing.
         # "every term matches, or the whole is a phone" is written as "every term
-        # matches or is that phone": one indexed semi-join per term, no OR of two
-        # IN lists (which PostgreSQL answers by scanning the table).
+        # matches or is that phone": one id list per term, no OR of two IN lists
+        # (which PostgreSQL answers by scanning the table).
         whole = phone_owner_ids(CompanyPhone, "company", q, organization) if terms[1:] else None
-        condition = Q()
-        for term in terms:
-            condition &= _term_condition(term, organization, also=whole)
+        condition = in_every([_term_ids(term, organization, also=whole) for term in terms])
         companies = companies.filter(condition).annotate(
             search_rank=name_rank([F("name")], [F("name")], q)
         )
@@ -82,7 +81,7 @@ def company_search(
     return companies
 
 
-def _term_condition(term: str, organization: Organization, *, also: QuerySet | None) -> Q:
+def _term_ids(term: str, organization: Organization, *, also: QuerySet | None) -> QuerySet:
     # One UNION of id lists, each answered from an index on PostgreSQL (trigram GIN,
     # or btree prefix for short terms: companies/migrations/0004), instead of ORed
     # EXISTS that force a scan. An email address is looked up in the emails only.
@@ -100,7 +99,7 @@ def _term_condition(term: str, organization: Organization, *, also: QuerySet | N
     if phones is not None:
         parts.append(phones)
     ids = [part.order_by() for part in parts]
-    return Q(pk__in=ids[0].union(*ids[1:]))
+    return ids[0].union(*ids[1:])
 
 
 def with_list_details(companies: QuerySet) -> QuerySet:

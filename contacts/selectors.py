@@ -1,6 +1,6 @@
 """Reads of contacts: always through `Contact.objects.visible_to(user, organization)`."""
 
-from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import CharField, Exists, F, OuterRef, Prefetch, QuerySet, Value
 from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404
 
@@ -9,6 +9,7 @@ from contacts.models import Contact, ContactEmail, ContactPhone
 from organizations.models import Organization, User
 from organizations.search import (
     email_condition,
+    in_every,
     is_email,
     name_rank,
     phone_owner_ids,
@@ -64,12 +65,10 @@ def contact_search(
         # A phone number is typed with spaces ("02 9988 7766"): the whole query may
         # match a phone even when its pieces, taken as separate terms, match nothing.
         # "every term matches, or the whole is a phone" is written as "every term
-        # matches or is that phone": one indexed semi-join per term, no OR of two
-        # IN lists (which PostgreSQL answers by scanning the table).
+        # matches or is that phone": one id list per term, no OR of two IN lists
+        # (which PostgreSQL answers by scanning the table).
         whole = phone_owner_ids(ContactPhone, "contact", q, organization) if terms[1:] else None
-        condition = Q()
-        for term in terms:
-            condition &= _term_condition(term, user, organization, also=whole)
+        condition = in_every([_term_ids(term, user, organization, also=whole) for term in terms])
         contacts = contacts.filter(condition).annotate(search_rank=_search_rank(q))
     if type_id:
         contacts = contacts.filter(type_id=type_id)
@@ -86,9 +85,9 @@ def contact_search(
     return contacts
 
 
-def _term_condition(
+def _term_ids(
     term: str, user: User, organization: Organization, *, also: QuerySet | None
-) -> Q:
+) -> QuerySet:
     # One UNION of id lists, each answered from an index on PostgreSQL (trigram GIN,
     # or btree prefix for short terms: contacts/migrations/0004), instead of ORed
     # EXISTS that force a scan. An email address is looked up in the emails only.
@@ -116,7 +115,7 @@ def _term_condition(
     if phones is not None:
         parts.append(phones)
     ids = [part.order_by() for part in parts]
-    return Q(pk__in=ids[0].union(*ids[1:]))
+    return ids[0].union(*ids[1:])
 
 
 def _search_rank(q: str):

@@ -28,7 +28,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast
-from django.db.models.lookups import Contains, Exact, StartsWith
+from django.db.models.lookups import Contains, Exact, In, StartsWith
 
 from organizations.models import Organization
 from organizations.validators import phone_search_keys
@@ -101,6 +101,33 @@ class WordSimilar(Lookup):
         rhs, rhs_params = self.process_rhs(compiler, connection)
         sql = f"word_similarity({rhs}, {lhs}) >= {WORD_SIMILARITY_THRESHOLD}"
         return sql, [*rhs_params, *lhs_params]
+
+
+class InIds(In):
+    """`pk IN (ids)`; on PostgreSQL `pk = ANY(ARRAY(ids))`, fetched by primary key.
+
+    With IN, PostgreSQL sizes the id list from its estimate and, past a few thousand
+    ids, reads the whole table to hash-join it. ARRAY(...) is computed once, first,
+    and then looked up in the primary key index however many ids it holds.
+    """
+
+    def as_postgresql(self, compiler, connection) -> tuple[str, list]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+
+
+def in_every(id_lists: list[QuerySet]) -> Q:
+    """Rows whose primary key is in every one of `id_lists` (one-column querysets).
+
+    The first list is fetched by primary key (`InIds`), the others filter those rows:
+    two `= ANY(ARRAY(...))` on one index make PostgreSQL 15 walk their product.
+    """
+    first, *others = id_lists
+    condition = Q(InIds(F("pk"), first.query))
+    for ids in others:
+        condition &= Q(pk__in=ids)
+    return condition
 
 
 # A search reads at most this many words (each one more UNION in the query).
