@@ -64,8 +64,13 @@ def configure(url: str) -> None:
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-never-used-for-real-traffic")
     os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
+    import warnings
+
     import django
     from django.conf import settings
+
+    # WhiteNoise warns that collectstatic never ran; no static file is measured.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
     django.setup()
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
