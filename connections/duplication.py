@@ -26,7 +26,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.files import File
 from django.db import connection, transaction
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -243,7 +243,7 @@ def directory_duplicate(
         )
         run.select(contact_ids, company_ids, contact_filter, company_filter)
         if dry_run or with_attachments:
-            planned = run.walk(write=False)
+            planned = run.plan()
             _check_quota(target, planned.file_bytes, reserve=False)
             if dry_run:
                 return planned
@@ -429,7 +429,7 @@ class _Run:
                     # Reserved first, as a savepoint of this transaction: the target's
                     # organization row stays locked until the copy commits or rolls back.
                     _check_quota(self.target, self.planned_bytes, reserve=True)
-                report = self.walk(write=True)
+                report = self.walk()
                 if connection.vendor == "postgresql":
                     # Back to Django's default, should the copy run in a larger transaction.
                     with connection.cursor() as cursor:
@@ -441,16 +441,93 @@ class _Run:
                 object_discard(key)
             raise
 
-    def walk(self, *, write: bool) -> DuplicationReport:
-        report = DuplicationReport(
-            source=self.source.slug, target=self.target.slug, dry_run=not write
+    def plan(self) -> DuplicationReport:
+        """Count what the copy would do, set-based: a few aggregate queries, no batches.
+
+        The preview and the quota check need counts, not the records: skipped records are
+        counted with the same rules as `_existing`, written as subqueries.
+        """
+        report = DuplicationReport(source=self.source.slug, target=self.target.slug, dry_run=True)
+        kept = {}
+        for kind, queryset in [(COMPANY, self.companies), (CONTACT, self.contacts)]:
+            total = queryset.count()
+            skipped = 0
+            kept[kind.name] = queryset
+            if self.skip_existing:
+                matches = self._match(kind)
+                skipped = queryset.filter(matches).count()
+                kept[kind.name] = queryset.exclude(matches)
+                listed = list(
+                    queryset.filter(matches).order_by("pk").values(*kind.read)[:SKIPPED_LISTED]
+                )
+                hits = self._existing(kind, listed)
+                report.skipped += [
+                    Skipped(kind.name, row["id"], kind.label(row), hits[row["id"]][1])
+                    for row in listed
+                    if row["id"] in hits
+                ]
+            self._count_skipped_as(report, kind, skipped)
+            if kind is COMPANY:
+                report.companies_copied = total - skipped
+            else:
+                report.contacts_copied = total - skipped
+        report.skipped = report.skipped[:SKIPPED_LISTED]
+        report.affiliations = Affiliation.objects.filter(
+            organization=self.source,
+            contact__in=self.contacts.order_by().values("pk"),
+            company__in=self.companies.order_by().values("pk"),
+        ).count()
+        if self.with_attachments:
+            attachments = Attachment.objects.filter(
+                Q(contact__in=kept["contact"].order_by().values("pk"))
+                | Q(company__in=kept["company"].order_by().values("pk")),
+                organization=self.source,
+            )
+            files = attachments.filter(kind=AttachmentKind.FILE).aggregate(
+                count=Count("pk"), size=Sum("size")
+            )
+            report.files = files["count"] or 0
+            report.file_bytes = files["size"] or 0
+            report.links = attachments.filter(kind=AttachmentKind.LINK).count()
+        self.planned_bytes = report.file_bytes
+        return report
+
+    @staticmethod
+    def _count_skipped_as(report: DuplicationReport, kind: _Kind, count: int) -> None:
+        if kind is COMPANY:
+            report.companies_skipped = count
+        else:
+            report.contacts_skipped = count
+
+    def _match(self, kind: _Kind) -> Q:
+        """Source records B already has: `_existing`'s three rules as one condition."""
+        theirs = kind.model.objects.visible_to(self.user, self.target).order_by()
+        their_emails = (
+            kind.email.objects.filter(
+                organization=self.target, **{f"{kind.name}__in": theirs.values("pk")}
+            )
+            .annotate(address=Lower("email"))
+            .values("address")
         )
-        self.report, self.writing = report, write
-        if write:
-            self.entries = {
-                RecordType: self._map_entries(RecordType, "type_id"),
-                Sector: self._map_entries(Sector, "sector_id"),
-            }
+        shared_email = (
+            kind.email.objects.filter(organization=self.source, **{kind.name: OuterRef("pk")})
+            .annotate(address=Lower("email"))
+            .filter(address__in=their_emails)
+        )
+        return (
+            Q(pk__in=theirs.filter(copied_from_organization=self.source).values("copied_from_id"))
+            | (~Q(vat_number="") & Q(vat_number__in=theirs.values("vat_number")))
+            | Exists(shared_email)
+        )
+
+    def walk(self) -> DuplicationReport:
+        """Write the copy, batch by batch, inside the caller's transaction."""
+        report = DuplicationReport(source=self.source.slug, target=self.target.slug)
+        self.report = report
+        self.entries = {
+            RecordType: self._map_entries(RecordType, "type_id"),
+            Sector: self._map_entries(Sector, "sector_id"),
+        }
         # Companies first: the contacts' affiliations then find their companies' copies.
         for kind, queryset in [(COMPANY, self.companies), (CONTACT, self.contacts)]:
             total = queryset.count()
@@ -460,8 +537,6 @@ class _Run:
                 self._batch(kind, rows)
                 done += len(rows)
                 self.progress(kind.name, done, total)
-        if not write:
-            self.planned_bytes = report.file_bytes
         return report
 
     def _batch(self, kind: _Kind, rows: list[dict]) -> None:
@@ -475,7 +550,7 @@ class _Run:
                 )
         self._count_skipped(kind, len(rows) - len(kept))
         copies: dict[int, int] = {}
-        if self.writing and kept:
+        if kept:
             copies = self._insert(kind, kept)
         if kind is COMPANY:
             report.companies_copied += len(kept)
@@ -721,12 +796,6 @@ class _Run:
         already has is not made twice (ON CONFLICT DO NOTHING).
         """
         contact_ids = [row["id"] for row in rows]
-        if not self.writing:
-            return Affiliation.objects.filter(
-                organization=self.source,
-                contact_id__in=contact_ids,
-                company__in=self.companies.order_by().values("pk"),
-            ).count()
         # Every company of the copy was handled before the contacts: a linked company is
         # in the copy exactly when it maps to a copy of this run or, skipped, to one B had.
         linked = set(
@@ -788,21 +857,13 @@ class _Run:
         return mapping
 
     def _attachments(self, kind: _Kind, source_ids: list[int], copies: dict[int, int]) -> None:
-        """Count (plan) or copy (write) the files and links of the batch's new copies."""
+        """Copy the files (as new stored objects) and links of the batch's new copies."""
         if not source_ids:
             return
         attachments = Attachment.objects.filter(
             organization=self.source, **{f"{kind.name}_id__in": source_ids}
         ).order_by("pk")
         report = self.report
-        if not self.writing:
-            files = attachments.filter(kind=AttachmentKind.FILE).aggregate(
-                count=Sum(1), size=Sum("size")
-            )
-            report.files += files["count"] or 0
-            report.file_bytes += files["size"] or 0
-            report.links += attachments.filter(kind=AttachmentKind.LINK).count()
-            return
         storage = attachment_storage()
         rows = []
         for attachment in attachments.iterator(chunk_size=self.batch_size):
