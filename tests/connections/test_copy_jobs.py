@@ -344,3 +344,18 @@ def test_a_record_that_is_not_a_copy_costs_no_provenance_query(client_for, acme,
         == len([q for q in on_original.captured_queries if "organizations_membership" in q["sql"]])
         + 1
     )
+
+
+def test_operators_see_copy_jobs_read_only_in_the_admin(acme, target, alice, client):
+    from django.contrib.auth import get_user_model
+
+    operator = get_user_model().objects.create_superuser(email="op@example.com", password="x")
+    job = factories.CopyJobFactory(organization=acme, target=target, requested_by=alice)
+    client.force_login(operator)
+
+    listing = client.get(reverse("admin:connections_copyjob_changelist"), {"q": "alice"})
+    page = client.get(reverse("admin:connections_copyjob_change", args=[job.pk]))
+
+    assert listing.status_code == 200 and page.status_code == 200
+    assert "Acme" in listing.content.decode() and "Globex" in listing.content.decode()
+    assert client.get(reverse("admin:connections_copyjob_add")).status_code == 403
