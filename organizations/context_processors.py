@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from organizations.middleware import my_memberships
 from organizations.models import Membership
 
 
@@ -10,18 +11,18 @@ def tenancy(request: HttpRequest) -> dict:
     membership = getattr(request, "membership", None)
     user = getattr(request, "user", None)
 
-    def my_memberships() -> list[Membership]:
+    def switcher() -> list[Membership]:
+        # Tenant pages already hold the list (the middleware read it with the
+        # membership); other pages read it only if they show the switcher.
+        if hasattr(request, "my_memberships"):
+            return request.my_memberships
         if user is None or not user.is_authenticated:
             return []
-        return list(
-            Membership.objects.filter(user=user)
-            .select_related("organization")
-            .order_by("organization__name")
-        )
+        return my_memberships(user)
 
     return {
         "organization": getattr(request, "organization", None),
         "membership": membership,
         "role": membership.role if membership else None,
-        "my_memberships": SimpleLazyObject(my_memberships),
+        "my_memberships": SimpleLazyObject(switcher),
     }

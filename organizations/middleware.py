@@ -12,11 +12,22 @@ TENANT_PATH = re.compile(r"^/o/(?P<slug>[-\w]+)/")
 ADMIN_PREFIX = "/admin/"
 
 
+def my_memberships(user) -> list[Membership]:
+    """Every membership of `user` with its organization, by organization name."""
+    return list(
+        Membership.objects.filter(user=user)
+        .select_related("organization")
+        .order_by("organization__name", "organization_id")
+    )
+
+
 class TenantMiddleware:
     """Attach `request.organization` and `request.membership` for tenant URLs.
 
     Anonymous users are sent to the login page; unknown slugs and organizations the
     user does not belong to are the same 404, so neither can be told from the other.
+    One query reads all the user's memberships: the current one, and the others for
+    the organization switcher and the "Copy to…" targets (`request.my_memberships`).
     """
 
     def __init__(self, get_response):
@@ -34,15 +45,15 @@ class TenantMiddleware:
             return self.get_response(request)
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        membership = (
-            Membership.objects.select_related("organization")
-            .filter(user=request.user, organization__slug=match["slug"])
-            .first()
-        )
+        memberships = my_memberships(request.user)
+        membership = next((m for m in memberships if m.organization.slug == match["slug"]), None)
         if membership is None:
             raise Http404("No such organization.")
         request.organization = membership.organization
         request.membership = membership
-        request.session["last_organization"] = membership.organization.slug
+        request.my_memberships = memberships
+        # Writing the session costs an UPDATE (and a transaction): only when it changes.
+        if request.session.get("last_organization") != membership.organization.slug:
+            request.session["last_organization"] = membership.organization.slug
         with scope(organization=membership.organization):
             return self.get_response(request)

@@ -2,7 +2,7 @@
 
 from django import template
 
-from organizations.models import Membership, Organization, Role
+from organizations.models import Organization, Role
 
 register = template.Library()
 
@@ -11,20 +11,18 @@ def copy_target_list(request) -> list[Organization]:
     """The other organizations the viewer may copy this one's records into (PRODUCT §6).
 
     Empty unless the viewer owns this organization; otherwise those where they are owner
-    or member. One query per request, however many rows ask.
+    or member. No query: the middleware read the memberships.
     """
     membership = getattr(request, "membership", None)
     if membership is None or membership.role != Role.OWNER:
         return []
     if not hasattr(request, "_copy_targets"):
+        # The middleware read every membership of the user with the current one.
         request._copy_targets = [
             m.organization
-            for m in Membership.objects.filter(
-                user=request.user, role__in=[Role.OWNER, Role.MEMBER]
-            )
-            .exclude(organization=request.organization)
-            .select_related("organization")
-            .order_by("organization__name")
+            for m in request.my_memberships
+            if m.role in (Role.OWNER, Role.MEMBER)
+            and m.organization_id != membership.organization_id
         ]
     return request._copy_targets
 

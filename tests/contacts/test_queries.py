@@ -10,11 +10,11 @@ from django.urls import reverse
 from organizations.scoping import scopes_disabled
 from tests import factories
 
-# What a page costs: session, user, membership, the switcher and the session write
-# (savepoint, update, release) are common to every page under /o/<slug>/.
-LIST_QUERIES = 13
+# What a page costs: session, user and the memberships (the current one and the switcher's)
+# are common to every page under /o/<slug>/; the session is written only when it changes.
+LIST_QUERIES = 9
 # The detail pages also render the attachments and connections sections (6 queries).
-DETAIL_QUERIES = 19
+DETAIL_QUERIES = 15
 SMALL_QUERIES = 10
 
 
