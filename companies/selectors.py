@@ -1,11 +1,15 @@
 """Reads of companies: always through `Company.objects.visible_to(user, organization)`."""
 
+from dataclasses import dataclass
+
 from django.apps import apps
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, QuerySet
 from django.shortcuts import get_object_or_404
 
 from companies.models import Affiliation, Company, CompanyEmail, CompanyPhone
+from organizations.detail_rows import attach_detail_rows, with_detail_rows
 from organizations.models import Organization, User
+from organizations.pagination import BoundedCount
 from organizations.search import (
     email_condition,
     in_every,
@@ -17,6 +21,11 @@ from organizations.search import (
 )
 
 SORTS = {
+    # Every order in both directions, each ending on the unique id for the keyset cursor
+    # and served by an (organization, ..., id) index read forwards or backwards.
+    "-name": ["-name", "-id"],
+    "created": ["created_at", "id"],
+    "updated": ["updated_at", "id"],
     "name": ["name", "id"],
     "-created": ["-created_at", "-id"],
     "-updated": ["-updated_at", "-id"],
@@ -27,6 +36,11 @@ SORTS = {
 
 # The columns one trigram index reads as one text (companies/migrations/0004).
 SEARCH_DOCUMENT = ["name", "vat_number", "pec"]
+
+
+# A company page lists this many persons; the count stops at PERSONS_COUNTED ("1,000+").
+PERSONS_SHOWN = 20
+PERSONS_COUNTED = 1_000
 
 
 def visible_persons(user: User, organization: Organization, **filters) -> QuerySet:
@@ -114,19 +128,43 @@ def company_for_user(user: User, organization: Organization, pk: int) -> Company
 
 
 def company_detail(user: User, organization: Organization, pk: int) -> Company:
-    """The company with everything its page shows, prefetched through visible querysets."""
-    queryset = (
-        Company.objects.visible_to(user, organization)
-        .select_related("type", "sector", "created_by", "organization")
-        .prefetch_related(
-            "emails",
-            "phones",
-            "addresses",
-            Prefetch(
-                "affiliations",
-                queryset=visible_persons(user, organization),
-                to_attr="visible_persons",
-            ),
+    """The company with everything its page shows but its persons (see `company_persons`).
+
+    One query: the company with its type, sector, creator, organization and detail rows.
+    """
+    queryset = with_detail_rows(
+        Company.objects.visible_to(user, organization).select_related(
+            "type", "sector", "created_by", "organization"
         )
     )
-    return get_object_or_404(queryset, pk=pk)
+    return attach_detail_rows(get_object_or_404(queryset, pk=pk))
+
+
+@dataclass(frozen=True)
+class Persons:
+    """The first persons of a company, and how many it has in all (up to a bound)."""
+
+    shown: list[Affiliation]
+    total: int
+    more: bool
+
+    @property
+    def hidden(self) -> bool:
+        return self.more or self.total > len(self.shown)
+
+
+def company_persons(
+    user: User, organization: Organization, company: Company, *, limit: int = PERSONS_SHOWN
+) -> Persons:
+    """The first `limit` visible persons of `company` (primary first), and a bounded count.
+
+    One query whatever the number of persons (the count rides on the rows): a company
+    with thousands of them shows the first few and links to the contact list
+    filtered by the company.
+    """
+    persons = visible_persons(user, organization, company=company)
+    counted = persons.select_related(None).order_by().values("pk")[: PERSONS_COUNTED + 1]
+    shown = list(persons.annotate(counted=BoundedCount(counted))[:limit])
+    # No row shown means no visible person at all.
+    count = shown[0].counted if shown else 0
+    return Persons(shown=shown, total=min(count, PERSONS_COUNTED), more=count > PERSONS_COUNTED)

@@ -62,7 +62,13 @@ def company_list(request: HttpRequest, slug: str) -> HttpResponse:
             ("name", _("Name")),
             ("-created", _("Newest")),
             ("-updated", _("Recently updated")),
+            ("-name", _("Name, Z to A")),
+            ("created", _("Oldest")),
+            ("updated", _("Least recently updated")),
         ],
+        "sort_links": dv.sort_links(
+            params, {"name": "name", "created": "-created", "updated": "-updated"}
+        ),
     }
     template = "companies/company_list.html"
     if request.htmx and request.htmx.target == "company-results":
@@ -78,6 +84,7 @@ def company_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "companies/company_detail.html",
         {
             "company": company,
+            "persons": selectors.company_persons(request.user, request.organization, company),
             "description_html": dv.rendered_description(company),
             "can_delete": dv.can_delete(request, company),
             "person_form": PersonForm(visible_contacts=_visible_contacts(request)),

@@ -6,10 +6,11 @@ contact or company. Contacts and companies (clients, connected records) are read
 through `visible_to`, so a private one stays out of sight and out of every count.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from companies.models import Company
@@ -288,7 +289,7 @@ class BudgetTotal:
 
 @dataclass(frozen=True)
 class ClientPortfolio:
-    """A client's projects with their budgets, and the totals computed by the database."""
+    """A client's projects with their budgets, and their totals."""
 
     projects: list[Project]
     by_status: list[BudgetTotal]
@@ -298,41 +299,36 @@ class ClientPortfolio:
 def client_portfolio(user: User, organization: Organization, **client) -> ClientPortfolio:
     """The visible projects whose client is `client` (contact=... or company=...).
 
-    Totals are sums of budgets per status and currency (and per currency overall),
-    aggregated in SQL; three queries whatever the number of projects.
+    Totals are sums of budgets per status and currency (and per currency overall).
+    The page lists every one of these projects, so the totals are added up from the
+    same rows: one query whatever the number of projects.
     """
     field = "client_contact" if "contact" in client else "client_company"
-    projects = projects_visible_to(user, organization).filter(
-        **{field: next(iter(client.values()))}
+    projects = list(
+        projects_visible_to(user, organization)
+        .filter(**{field: next(iter(client.values()))})
+        .order_by("-created_at", "-id")
     )
     labels = dict(ProjectStatus.choices)
     order = {value: index for index, value in enumerate(ProjectStatus.values)}
-    by_status = sorted(
-        (
-            BudgetTotal(
-                row["status"],
-                labels.get(row["status"], row["status"]),
-                row["currency"],
-                row["total"] or Decimal("0"),
-                row["count"],
-            )
-            for row in projects.order_by()
-            .values("status", "currency")
-            .annotate(total=Sum("budget"), count=Count("pk"))
-        ),
-        key=lambda t: (order.get(t.status, len(order)), t.currency),
-    )
-    overall = [
-        BudgetTotal("", "", row["currency"], row["total"] or Decimal("0"), row["count"])
-        for row in projects.order_by()
-        .values("currency")
-        .annotate(total=Sum("budget"), count=Count("pk"))
-        .order_by("currency")
-    ]
+    by_status: dict[tuple[str, str], list] = defaultdict(lambda: [Decimal("0"), 0])
+    overall: dict[str, list] = defaultdict(lambda: [Decimal("0"), 0])
+    for project in projects:
+        for totals in (by_status[project.status, project.currency], overall[project.currency]):
+            totals[0] += project.budget or Decimal("0")
+            totals[1] += 1
     return ClientPortfolio(
-        projects=list(projects.order_by("-created_at", "-id")),
-        by_status=by_status,
-        overall=overall,
+        projects=projects,
+        by_status=[
+            BudgetTotal(status, labels.get(status, status), currency, total, count)
+            for (status, currency), (total, count) in sorted(
+                by_status.items(), key=lambda item: (order.get(item[0][0], len(order)), item[0][1])
+            )
+        ],
+        overall=[
+            BudgetTotal("", "", currency, total, count)
+            for currency, (total, count) in sorted(overall.items())
+        ],
     )
 
 

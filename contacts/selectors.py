@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from companies.models import Affiliation, Company
 from contacts.models import Contact, ContactEmail, ContactPhone
+from organizations.detail_rows import attach_detail_rows, with_detail_rows
 from organizations.models import Organization, User
 from organizations.search import (
     email_condition,
@@ -18,6 +19,11 @@ from organizations.search import (
 )
 
 SORTS = {
+    # Every order in both directions, each ending on the unique id for the keyset cursor
+    # and served by an (organization, ..., id) index read forwards or backwards.
+    "-name": ["-last_name", "-first_name", "-id"],
+    "created": ["created_at", "id"],
+    "updated": ["updated_at", "id"],
     "name": ["last_name", "first_name", "id"],
     "-created": ["-created_at", "-id"],
     "-updated": ["-updated_at", "-id"],
@@ -145,14 +151,15 @@ def contact_for_user(user: User, organization: Organization, pk: int) -> Contact
 
 
 def contact_detail(user: User, organization: Organization, pk: int) -> Contact:
-    """The contact with everything its page shows, prefetched through visible querysets."""
-    queryset = (
+    """The contact with everything its page shows, read through visible querysets.
+
+    Two queries: the contact with its type, creator, organization and detail rows,
+    then its visible companies.
+    """
+    queryset = with_detail_rows(
         Contact.objects.visible_to(user, organization)
         .select_related("type", "created_by", "organization")
         .prefetch_related(
-            "emails",
-            "phones",
-            "addresses",
             Prefetch(
                 "affiliations",
                 queryset=visible_affiliations(user, organization),
@@ -160,4 +167,4 @@ def contact_detail(user: User, organization: Organization, pk: int) -> Contact:
             ),
         )
     )
-    return get_object_or_404(queryset, pk=pk)
+    return attach_detail_rows(get_object_or_404(queryset, pk=pk))

@@ -61,7 +61,13 @@ def contact_list(request: HttpRequest, slug: str) -> HttpResponse:
             ("name", _("Name")),
             ("-created", _("Newest")),
             ("-updated", _("Recently updated")),
+            ("-name", _("Name, Z to A")),
+            ("created", _("Oldest")),
+            ("updated", _("Least recently updated")),
         ],
+        "sort_links": dv.sort_links(
+            params, {"name": "name", "created": "-created", "updated": "-updated"}
+        ),
     }
     template = "contacts/contact_list.html"
     if request.htmx and request.htmx.target == "contact-results":

@@ -8,7 +8,7 @@ from django.http import HttpRequest, QueryDict
 from organizations.directory import DirectoryRecord
 from organizations.directory_forms import detail_formsets
 from organizations.directory_services import mention_names
-from organizations.markup import render_description
+from organizations.markup import mentioned_emails, render_description
 from organizations.models import Role
 from organizations.visibility import Visibility
 
@@ -64,6 +64,35 @@ class ListParams:
             if value not in (None, ""):
                 query[key] = value
         return query.urlencode()
+
+
+@dataclass(frozen=True)
+class SortLink:
+    """A sortable column header: the list's query string sorted by it, and its state."""
+
+    query: str
+    direction: str  # "ascending", "descending", or "" when the list is sorted otherwise
+
+
+def sort_links(params: ListParams, columns: dict[str, str]) -> dict[str, SortLink]:
+    """The header link of each column in `columns` (column -> the sort of its first click).
+
+    A column's first click sorts it in its natural direction (names A to Z, dates newest
+    first); clicking the column the list is sorted by reverses it. The search and
+    filters are kept, the cursor is not: a new order starts from its first page.
+    """
+    current = "name" if params.sort == RELEVANCE and not params.q else params.sort
+    links = {}
+    for column, first in columns.items():
+        if current.lstrip("-") == column:
+            descending = current.startswith("-")
+            flipped = column if descending else f"-{column}"
+            links[column] = SortLink(
+                params.querystring(sort=flipped), "descending" if descending else "ascending"
+            )
+        else:
+            links[column] = SortLink(params.querystring(sort=first), "")
+    return links
 
 
 def search_text(request: HttpRequest, *, limit: int = 200) -> str:
@@ -132,4 +161,6 @@ def apply_service_errors(error: ValidationError, form, formsets: dict) -> None:
 
 
 def rendered_description(record: DirectoryRecord):
-    return render_description(record.description, mention_names(record.organization))
+    # The members' names are read only for a description that mentions someone.
+    names = mention_names(record.organization) if mentioned_emails(record.description) else {}
+    return render_description(record.description, names)

@@ -3,6 +3,7 @@
 import base64
 import binascii
 import json
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -42,8 +43,8 @@ def _decode(cursor: str, fields: list[models.Field]) -> list | None:
     except Exception:  # noqa: BLE001 - any malformed cursor means "start over"
         return None
     # Cursors come from the query string: refuse values no database column can hold
-    # (SQLite raises on integers beyond 64 bits, PostgreSQL on NUL in text), and nulls
-    # and naive datetimes, which _encode never writes.
+    # (SQLite raises on integers beyond 64 bits, PostgreSQL on NUL in text), and nulls,
+    # naive datetimes and infinite or NaN ranks, which _encode never writes.
     for value in values:
         if value is None:
             return None
@@ -52,6 +53,8 @@ def _decode(cursor: str, fields: list[models.Field]) -> list | None:
         if isinstance(value, str) and "\x00" in value:
             return None
         if isinstance(value, datetime) and timezone.is_naive(value):
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
             return None
     return values
 
@@ -139,3 +142,14 @@ def bounded_count(queryset: models.QuerySet, limit: int = 10_000) -> tuple[int, 
     """Count up to `limit` rows; return (count, more_than_limit). Large counts stay cheap."""
     count = queryset.order_by().values("pk")[: limit + 1].count()
     return min(count, limit), count > limit
+
+
+class BoundedCount(models.Subquery):
+    """`(SELECT COUNT(*) FROM (<queryset, sliced>))`: a bounded count inside another query.
+
+    Annotate the rows of a page with the number of rows there are in all, without a
+    query of its own; slice `queryset` to `limit + 1` rows, as bounded_count does.
+    """
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = models.IntegerField()

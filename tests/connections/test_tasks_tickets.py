@@ -196,6 +196,7 @@ def test_list_pages_run_a_fixed_number_of_queries(
             factories.TicketFactory(organization=acme, project=project, assignee=carol)
 
     add(2)
+    client.get(url)  # the first visit writes the organization into the session
     with django_assert_max_num_queries(12) as few:
         client.get(url)
     add(20)
@@ -222,6 +223,7 @@ def test_the_project_page_runs_a_fixed_number_of_queries(
             factories.connect(project, factories.CompanyFactory(organization=acme))
 
     add(3)
+    client.get(url)  # the first visit writes the organization into the session
     with django_assert_max_num_queries(14) as few:
         client.get(url)
     add(20)
