@@ -11,7 +11,7 @@ register = template.Library()
 def record_connections(context: template.Context, record) -> dict:
     """Render what is connected to `record` (a contact or company) and its client projects.
 
-    Reads only through the selectors, as the page's viewer: four queries whatever the
+    Reads only through the selectors, as the page's viewer: two queries whatever the
     number of connections and projects. Guests never reach these pages; if one did,
     the section would stay empty.
     """

@@ -189,3 +189,28 @@ def test_the_contact_list_walks_every_visible_contact_once_in_each_order(
         params = {"sort": sort, "after": page.next_cursor}
 
     assert len(seen) == len(set(seen)) == 30
+
+
+@pytest.mark.django_db
+def test_a_search_walks_every_match_once_by_relevance_with_ties(acme, bob, client_for, monkeypatch):
+    from organizations import directory_views
+
+    monkeypatch.setattr(directory_views, "PER_PAGE", 5)
+    with scopes_disabled():
+        for index in range(12):
+            # Same names in pairs: equal ranks that only the id can order.
+            factories.ContactFactory(organization=acme, last_name=f"Walker{index // 2}")
+        factories.ContactFactory(organization=acme, last_name="Unrelated")
+    client = client_for(bob)
+    params = {"q": "walker", "sort": "relevance"}
+    seen = []
+    while True:
+        response = client.get(url("contact_list"), params)
+        page = response.context["page"]
+        seen += [contact.pk for contact in page.items]
+        if page.next_cursor is None:
+            break
+        params = {"q": "walker", "sort": "relevance", "after": page.next_cursor}
+
+    assert len(seen) == len(set(seen)) == 12
+    assert response.context["params"].sort == "relevance"
