@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import F, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from companies.models import Affiliation, Company, CompanyEmail, CompanyPhone
@@ -11,11 +11,17 @@ from organizations.detail_rows import attach_detail_rows, with_detail_rows
 from organizations.models import Organization, User
 from organizations.pagination import BoundedCount
 from organizations.search import (
+    NEWEST,
+    candidates,
     email_condition,
     in_every,
     is_email,
+    is_short_term,
+    name_prefix,
+    name_prefix_order,
     name_rank,
-    phone_owner_ids,
+    overflows,
+    phone_rows,
     search_terms,
     text_condition,
 )
@@ -81,10 +87,35 @@ def company_search(
         # "every term matches, or the whole is a phone" is written as "every term
         # matches or is that phone": one id list per term, no OR of two IN lists
         # (which PostgreSQL answers by scanning the table).
-        whole = phone_owner_ids(CompanyPhone, "company", q, organization) if terms[1:] else None
-        condition = in_every([_term_ids(term, organization, also=whole) for term in terms])
-        companies = companies.filter(condition).annotate(
-            search_rank=name_rank([F("name")], [F("name")], q)
+        whole = phone_rows(CompanyPhone, q, organization) if terms[1:] else None
+        # The first word fetches the rows, at most SEARCH_CANDIDATES per way of
+        # matching (see contact_search); the other words filter those candidates.
+        first = _term_parts(terms[0], organization, also=whole)
+        if terms[1:]:
+            phrase = text_condition(" ".join(terms), document=SEARCH_DOCUMENT)
+            # Found whole, a record must still match the first word itself.
+            word = text_condition(terms[0], document=SEARCH_DOCUMENT, prefix=["name"])
+            if phrase is not None and word is not None:
+                own = Company.objects.filter(phrase, word, organization=organization)
+                first.append((own, "pk", NEWEST))
+        capped = [
+            candidates(rows, organization, owner=owner, order=order) for rows, owner, order in first
+        ]
+        others = [
+            _union(
+                [
+                    rows.values(owner)
+                    for rows, owner, _order in _term_parts(term, organization, also=whole)
+                ]
+            )
+            for term in terms[1:]
+        ]
+        overflow = Q()
+        for rows, _owner, _order in first:
+            overflow |= Q(overflows(rows))
+        companies = companies.filter(in_every([_union(capped), *others])).annotate(
+            search_rank=name_rank([F("name")], [F("name")], q),
+            search_capped=ExpressionWrapper(overflow, output_field=BooleanField()),
         )
     if type_id:
         companies = companies.filter(type_id=type_id)
@@ -95,25 +126,37 @@ def company_search(
     return companies
 
 
-def _term_ids(term: str, organization: Organization, *, also: QuerySet | None) -> QuerySet:
-    # One UNION of id lists, each answered from an index on PostgreSQL (trigram GIN,
-    # or btree prefix for short terms: companies/migrations/0004), instead of ORed
-    # EXISTS that force a scan. An email address is looked up in the emails only.
-    parts = [] if also is None else [also]
+def _union(parts: list[QuerySet]) -> QuerySet:
+    """One id list of all `parts` (one-column querysets), without duplicates."""
+    ids = [part.order_by() for part in parts]
+    return ids[0].union(*ids[1:])
+
+
+def _term_parts(
+    term: str, organization: Organization, *, also: QuerySet | None
+) -> list[tuple[QuerySet, str, list]]:
+    # The ways `term` matches, as (rows, the company id column, candidate order): each
+    # answered from an index on PostgreSQL (btree prefix, trigram GIN:
+    # companies/migrations/0004) and joined by UNION, instead of ORed EXISTS that
+    # force a scan. An email address is looked up in the emails only.
+    parts = [] if also is None else [(also, "company_id", NEWEST)]
+    if not is_email(term) and not is_short_term(term):
+        # The most relevant rows: a name starting with the term (btree prefix index).
+        rows = Company.objects.filter(name_prefix(term, "name"), organization=organization)
+        parts.append((rows, "pk", name_prefix_order("name")))
     email = email_condition(term)
     if email is not None:
-        parts.append(
-            CompanyEmail.objects.filter(email, organization=organization).values("company_id")
-        )
+        rows = CompanyEmail.objects.filter(email, organization=organization)
+        parts.append((rows, "company_id", NEWEST))
     if not is_email(term):
         own = text_condition(term, document=SEARCH_DOCUMENT, prefix=["name"])
         if own is not None:
-            parts.append(Company.objects.filter(own, organization=organization).values("pk"))
-    phones = phone_owner_ids(CompanyPhone, "company", term, organization)
+            rows = Company.objects.filter(own, organization=organization)
+            parts.append((rows, "pk", NEWEST))
+    phones = phone_rows(CompanyPhone, term, organization)
     if phones is not None:
-        parts.append(phones)
-    ids = [part.order_by() for part in parts]
-    return ids[0].union(*ids[1:])
+        parts.append((phones, "company_id", NEWEST))
+    return parts
 
 
 def with_list_details(companies: QuerySet) -> QuerySet:

@@ -16,6 +16,7 @@ from organizations import directory_views as dv
 from organizations.models import RecordType, Sector
 from organizations.pagination import bounded_count, keyset_paginate
 from organizations.permissions import directory_required
+from organizations.search import was_capped
 from organizations.visibility import Visibility
 
 
@@ -53,7 +54,9 @@ def company_list(request: HttpRequest, slug: str) -> HttpResponse:
         "page": page,
         "params": params,
         "total": total,
-        "total_more": more,
+        # A capped search counts only its candidates: more may match.
+        "total_more": more or was_capped(page.items),
+        "search_capped": was_capped(page.items),
         "types": RecordType.objects.filter(organization=organization),
         "sectors": Sector.objects.filter(organization=organization),
         "visibilities": Visibility.choices,

@@ -1,6 +1,18 @@
 """Reads of contacts: always through `Contact.objects.visible_to(user, organization)`."""
 
-from django.db.models import CharField, Exists, F, OuterRef, Prefetch, QuerySet, Value
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404
 
@@ -9,11 +21,17 @@ from contacts.models import Contact, ContactEmail, ContactPhone
 from organizations.detail_rows import attach_detail_rows, with_detail_rows
 from organizations.models import Organization, User
 from organizations.search import (
+    NEWEST,
+    candidates,
     email_condition,
     in_every,
     is_email,
+    is_short_term,
+    name_prefix,
+    name_prefix_order,
     name_rank,
-    phone_owner_ids,
+    overflows,
+    phone_rows,
     search_terms,
     text_condition,
 )
@@ -63,7 +81,9 @@ def contact_search(
     """Visible contacts matching the list's search and filters.
 
     With a search, each word must match and every contact carries its `search_rank`
-    (relevance: exact name, then name prefix, then closeness of the name).
+    (relevance: exact name, then name prefix, then closeness of the name) and
+    `search_capped` (true when some way of matching the first word had more than
+    `SEARCH_CANDIDATES` matches, so only the best of them were ranked).
     """
     contacts = Contact.objects.visible_to(user, organization)
     terms = search_terms(q)
@@ -73,9 +93,46 @@ def contact_search(
         # "every term matches, or the whole is a phone" is written as "every term
         # matches or is that phone": one id list per term, no OR of two IN lists
         # (which PostgreSQL answers by scanning the table).
-        whole = phone_owner_ids(ContactPhone, "contact", q, organization) if terms[1:] else None
-        condition = in_every([_term_ids(term, user, organization, also=whole) for term in terms])
-        contacts = contacts.filter(condition).annotate(search_rank=_search_rank(q))
+        whole = phone_rows(ContactPhone, q, organization) if terms[1:] else None
+        # The first word fetches the rows: each of its ways of matching gives at most
+        # SEARCH_CANDIDATES of them (name prefixes first, shortest names first), so a
+        # word matching tens of thousands costs what a rarer one does. The other words
+        # only filter those candidates. A full name ("marco rosi") is also looked up
+        # whole, so it is found however many share its first name.
+        first = _term_parts(terms[0], user, organization, also=whole, cap=True)
+        if terms[1:]:
+            phrase = text_condition(" ".join(terms), document=SEARCH_DOCUMENT)
+            # Found whole, a record must still match the first word itself.
+            word = text_condition(
+                terms[0], document=SEARCH_DOCUMENT, prefix=["first_name", "last_name"]
+            )
+            if phrase is not None and word is not None:
+                own = Contact.objects.filter(phrase, word, organization=organization)
+                first.append((own, "pk", NEWEST))
+        capped = [
+            candidates(rows, organization, owner=owner, order=order) for rows, owner, order in first
+        ]
+        others = [
+            _union(
+                [
+                    rows.values(owner)
+                    for rows, owner, _order in _term_parts(
+                        term, user, organization, also=whole, cap=False
+                    )
+                ]
+            )
+            for term in terms[1:]
+        ]
+        overflow = Q()
+        for rows, _owner, _order in first:
+            overflow |= Q(overflows(rows))
+        companies = _matching_companies(terms[0], user, organization)
+        if companies is not None:
+            overflow |= Q(overflows(companies))
+        contacts = contacts.filter(in_every([_union(capped), *others])).annotate(
+            search_rank=_search_rank(q),
+            search_capped=ExpressionWrapper(overflow, output_field=BooleanField()),
+        )
     if type_id:
         contacts = contacts.filter(type_id=type_id)
     if visibility:
@@ -91,37 +148,57 @@ def contact_search(
     return contacts
 
 
-def _term_ids(
-    term: str, user: User, organization: Organization, *, also: QuerySet | None
-) -> QuerySet:
-    # One UNION of id lists, each answered from an index on PostgreSQL (trigram GIN,
-    # or btree prefix for short terms: contacts/migrations/0004), instead of ORed
-    # EXISTS that force a scan. An email address is looked up in the emails only.
-    parts = [] if also is None else [also]
-    email = email_condition(term)
-    if email is not None:
-        parts.append(
-            ContactEmail.objects.filter(email, organization=organization).values("contact_id")
-        )
-    own = company = None
-    if not is_email(term):
-        own = text_condition(term, document=SEARCH_DOCUMENT, prefix=["first_name", "last_name"])
-        company = text_condition(term, document=COMPANY_SEARCH_DOCUMENT, prefix=["name"])
-    if own is not None:
-        parts.append(Contact.objects.filter(own, organization=organization).values("pk"))
-    if company is not None:
-        # A contact is found by the name of a company the reader may see.
-        companies = Company.objects.visible_to(user, organization).filter(company)
-        parts.append(
-            Affiliation.objects.filter(
-                organization=organization, company__in=companies.values("pk")
-            ).values("contact_id")
-        )
-    phones = phone_owner_ids(ContactPhone, "contact", term, organization)
-    if phones is not None:
-        parts.append(phones)
+def _union(parts: list[QuerySet]) -> QuerySet:
+    """One id list of all `parts` (one-column querysets), without duplicates."""
     ids = [part.order_by() for part in parts]
     return ids[0].union(*ids[1:])
+
+
+def _term_parts(
+    term: str, user: User, organization: Organization, *, also: QuerySet | None, cap: bool
+) -> list[tuple[QuerySet, str, list]]:
+    # The ways `term` matches, as (rows, the contact id column, candidate order): each
+    # answered from an index on PostgreSQL (btree prefix, trigram GIN:
+    # contacts/migrations/0004) and joined by UNION, instead of ORed EXISTS that force
+    # a scan. An email address is looked up in the emails only.
+    parts = [] if also is None else [(also, "contact_id", NEWEST)]
+    if not is_email(term) and not is_short_term(term):
+        # The most relevant rows: a name starting with the term (btree prefix indexes).
+        for field in ["last_name", "first_name"]:
+            rows = Contact.objects.filter(name_prefix(term, field), organization=organization)
+            parts.append((rows, "pk", name_prefix_order(field)))
+    email = email_condition(term)
+    if email is not None:
+        rows = ContactEmail.objects.filter(email, organization=organization)
+        parts.append((rows, "contact_id", NEWEST))
+    own = None
+    if not is_email(term):
+        own = text_condition(term, document=SEARCH_DOCUMENT, prefix=["first_name", "last_name"])
+    if own is not None:
+        parts.append((Contact.objects.filter(own, organization=organization), "pk", NEWEST))
+    companies = _matching_companies(term, user, organization)
+    if companies is not None:
+        # A contact is found by the name of a company the reader may see; for the
+        # first word the companies are capped too, newest first.
+        companies = companies.order_by(*NEWEST).values("pk")
+        if cap:
+            companies = companies[: settings.SEARCH_CANDIDATES]
+        rows = Affiliation.objects.filter(organization=organization, company__in=companies)
+        parts.append((rows, "contact_id", NEWEST))
+    phones = phone_rows(ContactPhone, term, organization)
+    if phones is not None:
+        parts.append((phones, "contact_id", NEWEST))
+    return parts
+
+
+def _matching_companies(term: str, user: User, organization: Organization) -> QuerySet | None:
+    """The companies `user` may see whose name (VAT, PEC) matches `term`; None if none can."""
+    if is_email(term):
+        return None
+    condition = text_condition(term, document=COMPANY_SEARCH_DOCUMENT, prefix=["name"])
+    if condition is None:
+        return None
+    return Company.objects.visible_to(user, organization).filter(condition)
 
 
 def _search_rank(q: str):

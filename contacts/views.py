@@ -15,6 +15,7 @@ from organizations import directory_views as dv
 from organizations.models import RecordType
 from organizations.pagination import bounded_count, keyset_paginate
 from organizations.permissions import directory_required
+from organizations.search import was_capped
 from organizations.visibility import Visibility
 
 
@@ -51,7 +52,9 @@ def contact_list(request: HttpRequest, slug: str) -> HttpResponse:
         "page": page,
         "params": params,
         "total": total,
-        "total_more": more,
+        # A capped search counts only its candidates: more may match.
+        "total_more": more or was_capped(page.items),
+        "search_capped": was_capped(page.items),
         "types": RecordType.objects.filter(organization=organization),
         "visibilities": Visibility.choices,
         "filter_company": filter_company,

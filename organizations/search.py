@@ -11,9 +11,11 @@ On SQLite the same SQL runs against Python functions registered on every connect
 
 import unicodedata
 
+from django.conf import settings
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Case,
+    Exists,
     Expression,
     F,
     FloatField,
@@ -27,7 +29,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Length
 from django.db.models.lookups import Contains, Exact, In, StartsWith
 
 from organizations.models import Organization
@@ -230,21 +232,57 @@ def name_rank(exact: list[Expression], prefix: list[Expression], q: str) -> Expr
     return band + similarity
 
 
-def phone_owner_ids(
-    phone_model: type[Model], owner_field: str, text: str, organization: Organization
-) -> QuerySet | None:
-    """Ids of the records with a phone matching `text`; None when `text` is no phone."""
+def candidates(part: QuerySet, organization: Organization, *, owner: str, order: list) -> QuerySet:
+    """At most `SEARCH_CANDIDATES` rows of the id list `part`, the first ones in `order`.
+
+    The cap bounds a search's cost by a constant instead of by its number of matches:
+    only the candidates are fetched and ranked. `order` ends with the primary key, so
+    the same query always gives the same candidates and relevance pages stay
+    consistent. The part is read back by primary key because SQLite refuses LIMIT
+    inside a UNION.
+    """
+    first = part.order_by(*order).values("pk")[: settings.SEARCH_CANDIDATES]
+    return part.model.objects.filter(organization=organization, pk__in=first).values(owner)
+
+
+def overflows(part: QuerySet) -> Exists:
+    """Whether `part` has more rows than `candidates` keeps (the cap was hit)."""
+    limit = settings.SEARCH_CANDIDATES
+    # Any order will do: the question is only whether a row lies beyond the cap.
+    return Exists(part.order_by().values("pk")[limit : limit + 1])
+
+
+# Candidates of the trigram, email and phone matches: newest first. `pk + 0` is no
+# index's order, so PostgreSQL sorts the matches its trigram index found instead of
+# walking the whole primary key backwards, testing every row, until it has enough.
+NEWEST = [(F("pk") + 0).desc()]
+
+
+def was_capped(rows: list) -> bool:
+    """Whether the search that gave `rows` ranked only its first candidates (`search_capped`)."""
+    # Every row carries the same flag: it is computed once per query, not per row.
+    return bool(rows) and bool(getattr(rows[0], "search_capped", False))
+
+
+def name_prefix_order(field: str) -> list:
+    """Name-prefix matches, shortest name first: the exact names come before the rest."""
+    return [Length(Fold(F(field))), "pk"]
+
+
+def name_prefix(term: str, field: str) -> Q:
+    """Rows whose folded `field` starts with `term` (a btree prefix index serves it)."""
+    return Q(StartsWith(Fold(F(field)), folded(term)))
+
+
+def phone_rows(phone_model: type[Model], text: str, organization: Organization) -> QuerySet | None:
+    """The phone rows matching `text` by its digits; None when `text` is no phone."""
     keys = phone_search_keys(text, organization.default_country)
     if not keys:
         return None
     numbers = Q()
     for key in keys:
         numbers |= Q(number__contains=key)
-    return (
-        phone_model.objects.filter(numbers, organization=organization)
-        .order_by()
-        .values(f"{owner_field}_id")
-    )
+    return phone_model.objects.filter(numbers, organization=organization)
 
 
 # SQLite: the same functions, in Python. -------------------------------------------
