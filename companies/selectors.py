@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.shortcuts import get_object_or_404
 
 from companies.models import Affiliation, Company, CompanyEmail, CompanyPhone
@@ -20,7 +20,6 @@ from organizations.search import (
     name_prefix,
     name_prefix_order,
     name_rank,
-    overflows,
     phone_rows,
     search_terms,
     text_condition,
@@ -110,12 +109,8 @@ def company_search(
             )
             for term in terms[1:]
         ]
-        overflow = Q()
-        for rows, _owner, _order in first:
-            overflow |= Q(overflows(rows))
         companies = companies.filter(in_every([_union(capped), *others])).annotate(
             search_rank=name_rank([F("name")], [F("name")], q),
-            search_capped=ExpressionWrapper(overflow, output_field=BooleanField()),
         )
     if type_id:
         companies = companies.filter(type_id=type_id)

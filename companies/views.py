@@ -16,7 +16,7 @@ from organizations import directory_views as dv
 from organizations.models import RecordType, Sector
 from organizations.pagination import bounded_count, keyset_paginate
 from organizations.permissions import directory_required
-from organizations.search import was_capped
+from organizations.search import search_capped
 from organizations.visibility import Visibility
 
 
@@ -50,13 +50,14 @@ def company_list(request: HttpRequest, slug: str) -> HttpResponse:
         after=params.after,
         before=params.before,
     )
+    capped = search_capped(params.q, total)
     context = {
         "page": page,
         "params": params,
         "total": total,
         # A capped search counts only its candidates: more may match.
-        "total_more": more or was_capped(page.items),
-        "search_capped": was_capped(page.items),
+        "total_more": more or capped,
+        "search_capped": capped,
         "types": RecordType.objects.filter(organization=organization),
         "sectors": Sector.objects.filter(organization=organization),
         "visibilities": Visibility.choices,

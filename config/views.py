@@ -16,7 +16,6 @@ from organizations.directory_views import RELEVANCE, search_text
 from organizations.models import Invitation, Membership, Role
 from organizations.pagination import bounded_count
 from organizations.permissions import directory_required
-from organizations.search import was_capped
 
 # How many of each kind the search dropdown shows; the full page shows more.
 DROPDOWN_RESULTS = 8
@@ -107,7 +106,6 @@ def search(request: HttpRequest, slug: str) -> HttpResponse:
         "q": q,
         "contacts": contacts,
         "companies": companies,
-        "search_capped": was_capped(contacts) or was_capped(companies),
     }
     template = "_search_results.html" if request.htmx else "search.html"
     return render(request, template, context)

@@ -2,14 +2,11 @@
 
 from django.conf import settings
 from django.db.models import (
-    BooleanField,
     CharField,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Value,
 )
@@ -30,7 +27,6 @@ from organizations.search import (
     name_prefix,
     name_prefix_order,
     name_rank,
-    overflows,
     phone_rows,
     search_terms,
     text_condition,
@@ -81,9 +77,8 @@ def contact_search(
     """Visible contacts matching the list's search and filters.
 
     With a search, each word must match and every contact carries its `search_rank`
-    (relevance: exact name, then name prefix, then closeness of the name) and
-    `search_capped` (true when some way of matching the first word had more than
-    `SEARCH_CANDIDATES` matches, so only the best of them were ranked).
+    (relevance: exact name, then name prefix, then closeness of the name). Each way of
+    matching the first word gives at most `SEARCH_CANDIDATES` rows (see `search_capped`).
     """
     contacts = Contact.objects.visible_to(user, organization)
     terms = search_terms(q)
@@ -123,15 +118,8 @@ def contact_search(
             )
             for term in terms[1:]
         ]
-        overflow = Q()
-        for rows, _owner, _order in first:
-            overflow |= Q(overflows(rows))
-        companies = _matching_companies(terms[0], user, organization)
-        if companies is not None:
-            overflow |= Q(overflows(companies))
         contacts = contacts.filter(in_every([_union(capped), *others])).annotate(
             search_rank=_search_rank(q),
-            search_capped=ExpressionWrapper(overflow, output_field=BooleanField()),
         )
     if type_id:
         contacts = contacts.filter(type_id=type_id)

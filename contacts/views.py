@@ -15,7 +15,7 @@ from organizations import directory_views as dv
 from organizations.models import RecordType
 from organizations.pagination import bounded_count, keyset_paginate
 from organizations.permissions import directory_required
-from organizations.search import was_capped
+from organizations.search import search_capped
 from organizations.visibility import Visibility
 
 
@@ -48,13 +48,14 @@ def contact_list(request: HttpRequest, slug: str) -> HttpResponse:
             .filter(pk=params.filters["company"])
             .first()
         )
+    capped = search_capped(params.q, total)
     context = {
         "page": page,
         "params": params,
         "total": total,
         # A capped search counts only its candidates: more may match.
-        "total_more": more or was_capped(page.items),
-        "search_capped": was_capped(page.items),
+        "total_more": more or capped,
+        "search_capped": capped,
         "types": RecordType.objects.filter(organization=organization),
         "visibilities": Visibility.choices,
         "filter_company": filter_company,

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Case,
-    Exists,
     Expression,
     F,
     FloatField,
@@ -245,23 +244,20 @@ def candidates(part: QuerySet, organization: Organization, *, owner: str, order:
     return part.model.objects.filter(organization=organization, pk__in=first).values(owner)
 
 
-def overflows(part: QuerySet) -> Exists:
-    """Whether `part` has more rows than `candidates` keeps (the cap was hit)."""
-    limit = settings.SEARCH_CANDIDATES
-    # Any order will do: the question is only whether a row lies beyond the cap.
-    return Exists(part.order_by().values("pk")[limit : limit + 1])
-
-
 # Candidates of the trigram, email and phone matches: newest first. `pk + 0` is no
 # index's order, so PostgreSQL sorts the matches its trigram index found instead of
 # walking the whole primary key backwards, testing every row, until it has enough.
 NEWEST = [(F("pk") + 0).desc()]
 
 
-def was_capped(rows: list) -> bool:
-    """Whether the search that gave `rows` ranked only its first candidates (`search_capped`)."""
-    # Every row carries the same flag: it is computed once per query, not per row.
-    return bool(rows) and bool(getattr(rows[0], "search_capped", False))
+def search_capped(q: str, visible_total: int) -> bool:
+    """Whether a search may have more matches than its candidates: say "refine it".
+
+    Judged on the count of what the reader sees, never on the raw matches: a flag raised
+    by rows the reader may not see would tell them that hidden records match (PRODUCT
+    §3.5). So the message shows once the visible results reach the cap.
+    """
+    return bool(search_terms(q)) and visible_total >= settings.SEARCH_CANDIDATES
 
 
 def name_prefix_order(field: str) -> list:
