@@ -174,10 +174,16 @@ def build_cases(
     # organization (1,000 persons) and its first contact (3 companies, 20 connections).
     flagship = Company.objects.filter(organization=organization).order_by("id").first()
     hub = Contact.objects.filter(organization=organization).order_by("id").first()
+    persons = flagship.affiliations.count()
+    companies, connections = hub.affiliations.count(), hub.connections.count()
     cases += [
-        Case("company page with 1,000 persons", "detail", f"/o/{slug}/companies/{flagship.pk}/"),
         Case(
-            "contact page with 3 companies, 20 connections",
+            f"company page with {persons:,} persons",
+            "detail",
+            f"/o/{slug}/companies/{flagship.pk}/",
+        ),
+        Case(
+            f"contact page with {companies} companies, {connections} connections",
             "detail",
             f"/o/{slug}/contacts/{hub.pk}/",
         ),

@@ -141,7 +141,8 @@ def test_every_measured_page_answers_and_results_are_written(generated, tmp_path
     results = measure.run(repeat=2, warmup=1, log=_quiet)
     names = [result.name for result in results]
     assert "contacts: list by name, first page" in names
-    assert "company page with 1,000 persons" in names
+    assert f"company page with {PLAN.flagship_persons} persons" in names
+    assert "contact page with 3 companies, 20 connections" in names
     assert any(name.startswith("contacts: search") for name in names)
     assert all(result.requests == 2 and result.queries > 0 for result in results)
     assert all(result.target for result in results)
