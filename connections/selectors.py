@@ -236,12 +236,20 @@ def visible_connections(user: User, organization: Organization) -> QuerySet:
 
     Guests see none: they never see a contact or company.
     """
+
+    # Correlated EXISTS, not `IN (visible ids)`: a page asks for the connections of one
+    # record, and PostgreSQL answers `IN` by hashing every visible company of the
+    # organization (1.5 s at 200,000 companies) to keep twenty rows; EXISTS probes the
+    # primary key once per connection.
+    def seen(queryset: QuerySet, column: str) -> Exists:
+        return Exists(queryset.filter(pk=OuterRef(column)))
+
     return Connection.objects.filter(
-        Q(contact__in=visible_contacts(user, organization).values("pk"))
-        | Q(company__in=visible_companies(user, organization).values("pk")),
-        Q(project__in=projects_visible_to(user, organization).values("pk"))
-        | Q(task__in=tasks_visible_to(user, organization).values("pk"))
-        | Q(ticket__in=tickets_visible_to(user, organization).values("pk")),
+        seen(visible_contacts(user, organization), "contact_id")
+        | seen(visible_companies(user, organization), "company_id"),
+        seen(projects_visible_to(user, organization), "project_id")
+        | seen(tasks_visible_to(user, organization), "task_id")
+        | seen(tickets_visible_to(user, organization), "ticket_id"),
         organization=organization,
     )
 
