@@ -72,11 +72,14 @@ def company_search(
     type_id: int | None = None,
     sector_id: int | None = None,
     visibility: str = "",
+    every_match: bool = False,
 ) -> QuerySet:
     """Visible companies matching the list's search and filters.
 
     With a search, each word must match and every company carries its `search_rank`
-    (relevance: exact name, then name prefix, then closeness of the name).
+    (relevance: exact name, then name prefix, then closeness of the name). The first
+    word gives at most `SEARCH_CANDIDATES` rows per way of matching, unless
+    `every_match` asks for all of them (work on every match, not a page).
     """
     companies = Company.objects.visible_to(user, organization)
     terms = search_terms(q)
@@ -98,7 +101,8 @@ def company_search(
                 own = Company.objects.filter(phrase, word, organization=organization)
                 first.append((own, "pk", NEWEST))
         capped = [
-            candidates(rows, organization, owner=owner, order=order) for rows, owner, order in first
+            candidates(rows, organization, owner=owner, order=order, capped=not every_match)
+            for rows, owner, order in first
         ]
         others = [
             _union(

@@ -383,12 +383,14 @@ class _Run:
         if contact_ids is not None:
             contacts = _chosen(contacts, contact_ids, _("contacts"), source)
         elif contact_filter is not None:
-            contacts = contact_search(user, source, **_filter(contact_filter, CONTACT_FILTERS))
+            contacts = contact_search(
+                user, source, every_match=True, **_filter(contact_filter, CONTACT_FILTERS)
+            )
         if company_ids is not None:
             chosen_companies = _chosen(companies, company_ids, _("companies"), source)
         elif company_filter is not None:
             chosen_companies = company_search(
-                user, source, **_filter(company_filter, COMPANY_FILTERS)
+                user, source, every_match=True, **_filter(company_filter, COMPANY_FILTERS)
             )
         else:
             chosen_companies = companies

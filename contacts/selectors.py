@@ -73,12 +73,14 @@ def contact_search(
     type_id: int | None = None,
     visibility: str = "",
     company_id: int | None = None,
+    every_match: bool = False,
 ) -> QuerySet:
     """Visible contacts matching the list's search and filters.
 
     With a search, each word must match and every contact carries its `search_rank`
     (relevance: exact name, then name prefix, then closeness of the name). Each way of
-    matching the first word gives at most `SEARCH_CANDIDATES` rows (see `search_capped`).
+    matching the first word gives at most `SEARCH_CANDIDATES` rows (see `search_capped`),
+    unless `every_match` asks for all of them (work on every match, not a page).
     """
     contacts = Contact.objects.visible_to(user, organization)
     terms = search_terms(q)
@@ -94,7 +96,7 @@ def contact_search(
         # word matching tens of thousands costs what a rarer one does. The other words
         # only filter those candidates. A full name ("marco rosi") is also looked up
         # whole, so it is found however many share its first name.
-        first = _term_parts(terms[0], user, organization, also=whole, cap=True)
+        first = _term_parts(terms[0], user, organization, also=whole, cap=not every_match)
         if terms[1:]:
             phrase = text_condition(" ".join(terms), document=SEARCH_DOCUMENT)
             # Found whole, a record must still match the first word itself.
@@ -105,7 +107,8 @@ def contact_search(
                 own = Contact.objects.filter(phrase, word, organization=organization)
                 first.append((own, "pk", NEWEST))
         capped = [
-            candidates(rows, organization, owner=owner, order=order) for rows, owner, order in first
+            candidates(rows, organization, owner=owner, order=order, capped=not every_match)
+            for rows, owner, order in first
         ]
         others = [
             _union(

@@ -231,8 +231,13 @@ def name_rank(exact: list[Expression], prefix: list[Expression], q: str) -> Expr
     return band + similarity
 
 
-def candidates(part: QuerySet, organization: Organization, *, owner: str, order: list) -> QuerySet:
+def candidates(
+    part: QuerySet, organization: Organization, *, owner: str, order: list, capped: bool = True
+) -> QuerySet:
     """At most `SEARCH_CANDIDATES` rows of the id list `part`, the first ones in `order`.
+
+    With `capped` false, every row: for work on all matches (a copy of "all that match
+    the current filter"), not for a page.
 
     The cap bounds a search's cost by a constant instead of by its number of matches:
     only the candidates are fetched and ranked. `order` ends with the primary key, so
@@ -240,6 +245,8 @@ def candidates(part: QuerySet, organization: Organization, *, owner: str, order:
     consistent. The part is read back by primary key because SQLite refuses LIMIT
     inside a UNION.
     """
+    if not capped:
+        return part.values(owner)
     first = part.order_by(*order).values("pk")[: settings.SEARCH_CANDIDATES]
     return part.model.objects.filter(organization=organization, pk__in=first).values(owner)
 

@@ -663,6 +663,30 @@ def test_all_that_match_a_list_filter_are_copied(acme, target, alice):
     assert [c.first_name for c in rows(Contact, target)] == ["Grace"]
 
 
+def test_all_that_match_a_search_are_copied_beyond_the_search_candidate_cap(
+    acme, target, alice, settings
+):
+    """A list page ranks at most SEARCH_CANDIDATES matches; a copy of them all takes every one."""
+    settings.SEARCH_CANDIDATES = 2
+    for n in range(5):
+        new_contact(acme, alice, first=f"Grace{n}", last="Hopper")
+    new_contact(acme, alice, first="Ada", last="Lovelace")
+
+    copy(acme, target, alice, contact_filter={"q": "hopper"}, company_ids=[])
+
+    assert sorted(c.first_name for c in rows(Contact, target)) == [f"Grace{n}" for n in range(5)]
+
+
+def test_all_companies_that_match_a_search_are_copied_beyond_the_cap(acme, target, alice, settings):
+    settings.SEARCH_CANDIDATES = 2
+    for n in range(6):
+        new_company(acme, alice, name=f"Initech {n}")
+
+    copy(acme, target, alice, contact_ids=[], company_filter={"q": "initech"})
+
+    assert len(rows(Company, target)) == 6
+
+
 def test_a_copy_runs_in_batches_not_one_query_per_record(
     acme, target, alice, settings, django_assert_max_num_queries
 ):
