@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from companies.models import Affiliation, Company, CompanyEmail, CompanyPhone
@@ -12,17 +12,21 @@ from organizations.models import Organization, User
 from organizations.pagination import BoundedCount
 from organizations.search import (
     NEWEST,
+    InIds,
+    Way,
     candidates,
     email_condition,
-    in_every,
+    first_word_ids,
     is_email,
     is_short_term,
     name_prefix,
     name_prefix_order,
     name_rank,
+    narrowed,
     phone_rows,
     search_terms,
     text_condition,
+    union,
 )
 
 SORTS = {
@@ -79,83 +83,85 @@ def company_search(
     With a search, each word must match and every company carries its `search_rank`
     (relevance: exact name, then name prefix, then closeness of the name). The first
     word gives at most `SEARCH_CANDIDATES` rows per way of matching, unless
-    `every_match` asks for all of them (work on every match, not a page).
+    `every_match` asks for all of them (work on every match, not a page); the other
+    words test those rows (see `contact_search`).
     """
     companies = Company.objects.visible_to(user, organization)
-    terms = search_terms(q)
-    if terms:
-        # A phone number is typed with spaces ("06 1122 3344"): the whole query may
-        # match a phone even when its pieces, taken as separate terms, match nothing.
-        # "every term matches, or the whole is a phone" is written as "every term
-        # matches or is that phone": one id list per term, no OR of two IN lists
-        # (which PostgreSQL answers by scanning the table).
-        whole = phone_rows(CompanyPhone, q, organization) if terms[1:] else None
-        # The first word fetches the rows, at most SEARCH_CANDIDATES per way of
-        # matching (see contact_search); the other words filter those candidates.
-        first = _term_parts(terms[0], organization, also=whole)
-        if terms[1:]:
-            phrase = text_condition(" ".join(terms), document=SEARCH_DOCUMENT)
-            # Found whole, a record must still match the first word itself.
-            word = text_condition(terms[0], document=SEARCH_DOCUMENT, prefix=["name"])
-            if phrase is not None and word is not None:
-                own = Company.objects.filter(phrase, word, organization=organization)
-                first.append((own, "pk", NEWEST))
-        capped = [
-            candidates(rows, organization, owner=owner, order=order, capped=not every_match)
-            for rows, owner, order in first
-        ]
-        others = [
-            _union(
-                [
-                    rows.values(owner)
-                    for rows, owner, _order in _term_parts(term, organization, also=whole)
-                ]
-            )
-            for term in terms[1:]
-        ]
-        companies = companies.filter(in_every([_union(capped), *others])).annotate(
-            search_rank=name_rank([F("name")], [F("name")], q),
-        )
     if type_id:
         companies = companies.filter(type_id=type_id)
     if sector_id:
         companies = companies.filter(sector_id=sector_id)
     if visibility:
         companies = companies.filter(visibility=visibility)
-    return companies
+    terms = search_terms(q)
+    if not terms:
+        return companies
+    capped = not every_match
+    first = first_word_ids(Company, _ways(terms[0], organization), organization, capped=capped)
+    others = [_matches(term, organization) for term in terms[1:]]
+    strict = Company.objects.filter(InIds(F("pk"), first.query), *others, organization=organization)
+    found = [strict.values("pk")]
+    fallback = None
+    if terms[1:]:
+        # A name of several words ("bianchi costruzioni") from the name's prefix index,
+        # however many companies share its first word.
+        names = Company.objects.filter(
+            name_prefix(" ".join(terms), "name"), organization=organization
+        )
+        order = name_prefix_order("name")
+        found.append(candidates(names, organization, owner="pk", order=order, capped=capped))
+        # The whole query may be a phone typed with spaces ("06 1122 3344").
+        whole = phone_rows(CompanyPhone, q, organization)
+        if whole is not None:
+            found.append(
+                candidates(whole, organization, owner="company_id", order=NEWEST, capped=capped)
+            )
+        # Nothing at all: the whole query, typos included, looked for as one text.
+        loose = text_condition(" ".join(terms), document=SEARCH_DOCUMENT, typos_only=True)
+        if loose is not None:
+            rows = Company.objects.filter(loose, organization=organization)
+            fallback = candidates(rows, organization, owner="pk", order=NEWEST, capped=capped)
+    companies = narrowed(companies, found=union(found), fallback=fallback, every_match=every_match)
+    return companies.annotate(search_rank=name_rank([F("name")], [F("name")], q))
 
 
-def _union(parts: list[QuerySet]) -> QuerySet:
-    """One id list of all `parts` (one-column querysets), without duplicates."""
-    ids = [part.order_by() for part in parts]
-    return ids[0].union(*ids[1:])
-
-
-def _term_parts(
-    term: str, organization: Organization, *, also: QuerySet | None
-) -> list[tuple[QuerySet, str, list]]:
-    # The ways `term` matches, as (rows, the company id column, candidate order): each
-    # answered from an index on PostgreSQL (btree prefix, trigram GIN:
-    # companies/migrations/0004) and joined by UNION, instead of ORed EXISTS that
-    # force a scan. An email address is looked up in the emails only.
-    parts = [] if also is None else [(also, "company_id", NEWEST)]
-    if not is_email(term) and not is_short_term(term):
-        # The most relevant rows: a name starting with the term (btree prefix index).
+def _ways(term: str, organization: Organization) -> list[Way]:
+    # The ways `term` finds companies, each answered from an index on PostgreSQL
+    # (btree prefix, trigram GIN: companies/migrations/0004 and 0005) and joined by
+    # UNION, instead of ORed EXISTS that force a scan. An email address is looked up
+    # in the emails only.
+    ways = []
+    if not is_email(term):
+        # The most relevant: a name starting with the term.
         rows = Company.objects.filter(name_prefix(term, "name"), organization=organization)
-        parts.append((rows, "pk", name_prefix_order("name")))
+        ways.append(Way(rows, order=name_prefix_order("name"), prefix=True))
     email = email_condition(term)
     if email is not None:
         rows = CompanyEmail.objects.filter(email, organization=organization)
-        parts.append((rows, "company_id", NEWEST))
-    if not is_email(term):
-        own = text_condition(term, document=SEARCH_DOCUMENT, prefix=["name"])
-        if own is not None:
-            rows = Company.objects.filter(own, organization=organization)
-            parts.append((rows, "pk", NEWEST))
+        ways.append(Way(rows, owner="company_id"))
+    if not is_email(term) and not is_short_term(term):
+        # Anywhere in the name, VAT number or PEC, or misspelt.
+        own = text_condition(term, document=SEARCH_DOCUMENT)
+        ways.append(Way(Company.objects.filter(own, organization=organization)))
     phones = phone_rows(CompanyPhone, term, organization)
     if phones is not None:
-        parts.append((phones, "company_id", NEWEST))
-    return parts
+        ways.append(Way(phones, owner="company_id"))
+    return ways
+
+
+def _matches(term: str, organization: Organization) -> Q:
+    """Whether a company matches `term`, tested on its own row: the ways of `_ways`,
+    spelt right (see `contacts.selectors._matches`)."""
+    of_company = {"organization": organization, "company": OuterRef("pk")}
+    emails = Q(Exists(CompanyEmail.objects.filter(email_condition(term), **of_company)))
+    if is_email(term):
+        return emails
+    own = text_condition(term, document=SEARCH_DOCUMENT, prefix=["name"], typos=False)
+    condition = own | emails
+    phones = phone_rows(CompanyPhone, term, organization)
+    if phones is not None:
+        condition |= Q(Exists(phones.filter(company=OuterRef("pk"))))
+    return condition
 
 
 def with_list_details(companies: QuerySet) -> QuerySet:

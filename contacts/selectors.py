@@ -7,6 +7,7 @@ from django.db.models import (
     F,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Value,
 )
@@ -19,17 +20,21 @@ from organizations.detail_rows import attach_detail_rows, with_detail_rows
 from organizations.models import Organization, User
 from organizations.search import (
     NEWEST,
+    InIds,
+    Way,
     candidates,
     email_condition,
-    in_every,
+    first_word_ids,
     is_email,
     is_short_term,
     name_prefix,
     name_prefix_order,
     name_rank,
+    narrowed,
     phone_rows,
     search_terms,
     text_condition,
+    union,
 )
 
 SORTS = {
@@ -80,50 +85,10 @@ def contact_search(
     With a search, each word must match and every contact carries its `search_rank`
     (relevance: exact name, then name prefix, then closeness of the name). Each way of
     matching the first word gives at most `SEARCH_CANDIDATES` rows (see `search_capped`),
-    unless `every_match` asks for all of them (work on every match, not a page).
+    unless `every_match` asks for all of them (work on every match, not a page). For a
+    page the matching ids are read at once, in one query (`narrowed`).
     """
     contacts = Contact.objects.visible_to(user, organization)
-    terms = search_terms(q)
-    if terms:
-        # A phone number is typed with spaces ("02 9988 7766"): the whole query may
-        # match a phone even when its pieces, taken as separate terms, match nothing.
-        # "every term matches, or the whole is a phone" is written as "every term
-        # matches or is that phone": one id list per term, no OR of two IN lists
-        # (which PostgreSQL answers by scanning the table).
-        whole = phone_rows(ContactPhone, q, organization) if terms[1:] else None
-        # The first word fetches the rows: each of its ways of matching gives at most
-        # SEARCH_CANDIDATES of them (name prefixes first, shortest names first), so a
-        # word matching tens of thousands costs what a rarer one does. The other words
-        # only filter those candidates. A full name ("marco rosi") is also looked up
-        # whole, so it is found however many share its first name.
-        first = _term_parts(terms[0], user, organization, also=whole, cap=not every_match)
-        if terms[1:]:
-            phrase = text_condition(" ".join(terms), document=SEARCH_DOCUMENT)
-            # Found whole, a record must still match the first word itself.
-            word = text_condition(
-                terms[0], document=SEARCH_DOCUMENT, prefix=["first_name", "last_name"]
-            )
-            if phrase is not None and word is not None:
-                own = Contact.objects.filter(phrase, word, organization=organization)
-                first.append((own, "pk", NEWEST))
-        capped = [
-            candidates(rows, organization, owner=owner, order=order, capped=not every_match)
-            for rows, owner, order in first
-        ]
-        others = [
-            _union(
-                [
-                    rows.values(owner)
-                    for rows, owner, _order in _term_parts(
-                        term, user, organization, also=whole, cap=False
-                    )
-                ]
-            )
-            for term in terms[1:]
-        ]
-        contacts = contacts.filter(in_every([_union(capped), *others])).annotate(
-            search_rank=_search_rank(q),
-        )
     if type_id:
         contacts = contacts.filter(type_id=type_id)
     if visibility:
@@ -136,57 +101,116 @@ def contact_search(
                 )
             )
         )
-    return contacts
+    terms = search_terms(q)
+    if not terms:
+        return contacts
+    capped = not every_match
+    # The first word fetches the candidates, from indexes (`_ways`); each other word
+    # then tests those rows one by one (`_matches`), which costs the same however many
+    # contacts the word would find in the whole organization.
+    first = first_word_ids(
+        Contact, _ways(terms[0], user, organization, capped=capped), organization, capped=capped
+    )
+    others = [_matches(term, user, organization) for term in terms[1:]]
+    strict = Contact.objects.filter(InIds(F("pk"), first.query), *others, organization=organization)
+    found = [strict.values("pk")]
+    fallback = None
+    if terms[1:]:
+        # A full name ("marco rossi", "rossi marco") is found however many share its
+        # first word: both names' prefix indexes, read together.
+        names = _full_names(terms[0], terms[1], organization).filter(*others[1:])
+        found.append(candidates(names, organization, owner="pk", order=NEWEST, capped=capped))
+        # A phone number is typed with spaces ("02 9988 7766"): the whole query may
+        # match a phone even when its pieces, taken as separate words, match nothing.
+        whole = phone_rows(ContactPhone, q, organization)
+        if whole is not None:
+            found.append(
+                candidates(whole, organization, owner="contact_id", order=NEWEST, capped=capped)
+            )
+        # Nothing at all: the whole query, typos included ("andreas espsoito"), is
+        # looked for as one text, which tolerates more than each word alone.
+        loose = text_condition(" ".join(terms), document=SEARCH_DOCUMENT, typos_only=True)
+        if loose is not None:
+            rows = Contact.objects.filter(loose, organization=organization)
+            fallback = candidates(rows, organization, owner="pk", order=NEWEST, capped=capped)
+    contacts = narrowed(contacts, found=union(found), fallback=fallback, every_match=every_match)
+    return contacts.annotate(search_rank=_search_rank(q))
 
 
-def _union(parts: list[QuerySet]) -> QuerySet:
-    """One id list of all `parts` (one-column querysets), without duplicates."""
-    ids = [part.order_by() for part in parts]
-    return ids[0].union(*ids[1:])
-
-
-def _term_parts(
-    term: str, user: User, organization: Organization, *, also: QuerySet | None, cap: bool
-) -> list[tuple[QuerySet, str, list]]:
-    # The ways `term` matches, as (rows, the contact id column, candidate order): each
-    # answered from an index on PostgreSQL (btree prefix, trigram GIN:
-    # contacts/migrations/0004) and joined by UNION, instead of ORed EXISTS that force
-    # a scan. An email address is looked up in the emails only.
-    parts = [] if also is None else [(also, "contact_id", NEWEST)]
-    if not is_email(term) and not is_short_term(term):
-        # The most relevant rows: a name starting with the term (btree prefix indexes).
-        for field in ["last_name", "first_name"]:
-            rows = Contact.objects.filter(name_prefix(term, field), organization=organization)
-            parts.append((rows, "pk", name_prefix_order(field)))
+def _ways(term: str, user: User, organization: Organization, *, capped: bool) -> list[Way]:
+    # The ways `term` finds contacts, each answered from an index on PostgreSQL (btree
+    # prefix, trigram GIN: contacts/migrations/0004 and 0005) and joined by UNION,
+    # instead of ORed EXISTS that force a scan. An email address is looked up in the
+    # emails only.
+    ways = []
+    if not is_email(term):
+        # The most relevant: a name starting with the term.
+        for name in ["last_name", "first_name"]:
+            rows = Contact.objects.filter(name_prefix(term, name), organization=organization)
+            ways.append(Way(rows, order=name_prefix_order(name), prefix=True))
     email = email_condition(term)
     if email is not None:
         rows = ContactEmail.objects.filter(email, organization=organization)
-        parts.append((rows, "contact_id", NEWEST))
-    own = None
-    if not is_email(term):
-        own = text_condition(term, document=SEARCH_DOCUMENT, prefix=["first_name", "last_name"])
-    if own is not None:
-        parts.append((Contact.objects.filter(own, organization=organization), "pk", NEWEST))
+        ways.append(Way(rows, owner="contact_id"))
+    if not is_email(term) and not is_short_term(term):
+        # Anywhere in the name, role, tax numbers, PEC, or misspelt.
+        own = text_condition(term, document=SEARCH_DOCUMENT)
+        ways.append(Way(Contact.objects.filter(own, organization=organization)))
     companies = _matching_companies(term, user, organization)
     if companies is not None:
-        # A contact is found by the name of a company the reader may see; for the
-        # first word the companies are capped too, newest first.
+        # A contact is found by the name of a company the reader may see; the
+        # companies are capped too, newest first.
         companies = companies.order_by(*NEWEST).values("pk")
-        if cap:
+        if capped:
             companies = companies[: settings.SEARCH_CANDIDATES]
         rows = Affiliation.objects.filter(organization=organization, company__in=companies)
-        parts.append((rows, "contact_id", NEWEST))
+        ways.append(Way(rows, owner="contact_id"))
     phones = phone_rows(ContactPhone, term, organization)
     if phones is not None:
-        parts.append((phones, "contact_id", NEWEST))
-    return parts
+        ways.append(Way(phones, owner="contact_id"))
+    return ways
 
 
-def _matching_companies(term: str, user: User, organization: Organization) -> QuerySet | None:
+def _matches(term: str, user: User, organization: Organization) -> Q:
+    """Whether a contact matches `term`, tested on its own row: the ways of `_ways`.
+
+    Spelt right: measuring every candidate's closeness to a misspelt word costs more
+    than the rest together, and a query with a typo is looked for whole anyway when
+    nothing matches it word by word (see `contact_search`).
+    """
+    of_contact = {"organization": organization, "contact": OuterRef("pk")}
+    emails = Q(Exists(ContactEmail.objects.filter(email_condition(term), **of_contact)))
+    if is_email(term):
+        return emails
+    condition = text_condition(
+        term, document=SEARCH_DOCUMENT, prefix=["first_name", "last_name"], typos=False
+    )
+    condition |= emails
+    companies = _matching_companies(term, user, organization, typos=False)
+    if companies is not None:
+        in_company = Exists(companies.filter(pk=OuterRef("company_id")))
+        condition |= Q(Exists(Affiliation.objects.filter(in_company, **of_contact)))
+    phones = phone_rows(ContactPhone, term, organization)
+    if phones is not None:
+        condition |= Q(Exists(phones.filter(contact=OuterRef("pk"))))
+    return condition
+
+
+def _full_names(first: str, second: str, organization: Organization) -> QuerySet:
+    """Contacts whose first and last names start with `first` and `second`, either way."""
+    names = (name_prefix(first, "first_name") & name_prefix(second, "last_name")) | (
+        name_prefix(first, "last_name") & name_prefix(second, "first_name")
+    )
+    return Contact.objects.filter(names, organization=organization)
+
+
+def _matching_companies(
+    term: str, user: User, organization: Organization, *, typos: bool = True
+) -> QuerySet | None:
     """The companies `user` may see whose name (VAT, PEC) matches `term`; None if none can."""
     if is_email(term):
         return None
-    condition = text_condition(term, document=COMPANY_SEARCH_DOCUMENT, prefix=["name"])
+    condition = text_condition(term, document=COMPANY_SEARCH_DOCUMENT, prefix=["name"], typos=typos)
     if condition is None:
         return None
     return Company.objects.visible_to(user, organization).filter(condition)

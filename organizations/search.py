@@ -9,12 +9,16 @@ On SQLite the same SQL runs against Python functions registered on every connect
 (`register_sqlite_functions`), scanning the table, which is fine at SQLite's scale.
 """
 
+import dataclasses
 import unicodedata
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Case,
+    Exists,
     Expression,
     F,
     FloatField,
@@ -28,8 +32,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Length
-from django.db.models.lookups import Contains, Exact, In, StartsWith
+from django.db.models.functions import Cast
+from django.db.models.lookups import Contains, Exact, GreaterThanOrEqual, In, StartsWith
 
 from organizations.models import Organization
 from organizations.validators import phone_search_keys
@@ -40,6 +44,9 @@ MIN_TRIGRAM_TERM = 3
 MIN_TYPO_TERM = 4
 # pg_trgm's default `word_similarity_threshold`, which the `<%` operator applies.
 WORD_SIMILARITY_THRESHOLD = 0.6
+# In a query looked for whole with its typos, how close each word must be to some
+# stretch of the text: a swap of two letters in "esposito" still gives 0.38.
+WORD_CLOSENESS = 0.3
 # Relevance (`search_rank`): an exact name beats a name prefix, which beats the rest;
 # within each band, the trigram similarity of the name to the query (0-1000) decides.
 RANK_EXACT = 3000
@@ -87,6 +94,13 @@ class Similarity(Func):
     output_field = FloatField()
 
 
+class WordSimilarity(Func):
+    """pg_trgm's `word_similarity(a, b)`: `a` against its closest stretch of `b`, 0 to 1."""
+
+    function = "word_similarity"
+    output_field = FloatField()
+
+
 class WordSimilar(Lookup):
     """`term <% text`: some stretch of `text` is close to the whole `term` (a typo)."""
 
@@ -118,17 +132,35 @@ class InIds(In):
         return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
 
 
-def in_every(id_lists: list[QuerySet]) -> Q:
-    """Rows whose primary key is in every one of `id_lists` (one-column querysets).
+class InList(In):
+    """`pk IN (ids)` for a Python list; on PostgreSQL `pk = ANY(%s)`, one array parameter.
 
-    The first list is fetched by primary key (`InIds`), the others filter those rows:
-    two `= ANY(ARRAY(...))` on one index make PostgreSQL 15 walk their product.
+    A search's candidate ids are read once and handed to the count and the page as a
+    list: a few thousand ids are one parameter on PostgreSQL, not a few thousand.
     """
-    first, *others = id_lists
-    condition = Q(InIds(F("pk"), first.query))
-    for ids in others:
-        condition &= Q(pk__in=ids)
-    return condition
+
+    def as_postgresql(self, compiler, connection) -> tuple[str, list]:
+        if not self.rhs:
+            raise EmptyResultSet
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+
+
+class ByteOrder(Func):
+    """A text compared byte by byte: `text COLLATE "C"` on PostgreSQL.
+
+    The name prefix indexes are built in that collation (migrations 0005), which
+    serves both `LIKE 'ab%'` and `ORDER BY name COLLATE "C"`: PostgreSQL reads the
+    first rows of a prefix from the index and stops, instead of sorting every match.
+    A folded name sorts before every longer name it starts, so exact names come first.
+    SQLite compares text byte by byte anyway.
+    """
+
+    template = "%(expressions)s"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template='%(expressions)s COLLATE "C"')
 
 
 # A search reads at most this many words (each one more UNION in the query).
@@ -156,30 +188,40 @@ def text_condition(
     document: list[str] = (),
     contains: list[str] = (),
     prefix: list[str] = (),
+    typos: bool = True,
+    typos_only: bool = False,
 ) -> Q | None:
     """Rows matching `term`, folded (case and accents never matter); None if none can.
 
     A term of three letters or more matches anywhere in the `document` (its columns
-    read as one text) or in a `contains` column, and, misspelt, a word of the document
-    (pg_trgm word similarity). A shorter one only starts a `prefix` column: that is
-    all an index can serve at that length.
+    read as one text) or in a `contains` column, and, misspelt (unless `typos` is
+    false), a word of the document (pg_trgm word similarity; only that with
+    `typos_only`). A shorter one only starts a `prefix` column: that is all an index
+    can serve at that length.
     """
     needle = folded(term)
     if is_short_term(term):
         # pg_trgm finds no trigram in such a term and would read the whole index.
-        lookups = [StartsWith(Fold(F(field)), needle) for field in prefix]
+        lookups = [] if typos_only else [StartsWith(Fold(F(field)), needle) for field in prefix]
     else:
-        lookups = [Contains(Fold(F(field)), needle) for field in contains]
+        lookups = [] if typos_only else [Contains(Fold(F(field)), needle) for field in contains]
         if document:
             text = Document(*(F(field) for field in document))
-            lookups.append(Contains(text, needle))
-            if len(term) >= MIN_TYPO_TERM:
+            if not typos_only:
+                lookups.append(Contains(text, needle))
+            if typos and len(term) >= MIN_TYPO_TERM:
                 lookups.append(WordSimilar(text, needle))
     if not lookups:
         return None
     condition = Q()
     for lookup in lookups:
         condition |= Q(lookup)
+    if typos_only:
+        # Close as a whole is not enough: "ada hopper" is close to "grace hopper"
+        # through its longer word. Each word must resemble some stretch of the text.
+        for word in search_terms(term):
+            closeness = WordSimilarity(folded(word), text)
+            condition &= Q(GreaterThanOrEqual(closeness, WORD_CLOSENESS))
     return condition
 
 
@@ -242,11 +284,14 @@ def candidates(
     The cap bounds a search's cost by a constant instead of by its number of matches:
     only the candidates are fetched and ranked. `order` ends with the primary key, so
     the same query always gives the same candidates and relevance pages stay
-    consistent. The part is read back by primary key because SQLite refuses LIMIT
-    inside a UNION.
+    consistent. On SQLite, which refuses LIMIT inside a UNION, the part is read back
+    by primary key.
     """
     if not capped:
         return part.values(owner)
+    if connections[part.db].features.supports_slicing_ordering_in_compound:
+        # PostgreSQL: `(SELECT … ORDER BY … LIMIT n) UNION (…)` as it is.
+        return part.order_by(*order).values(owner)[: settings.SEARCH_CANDIDATES]
     first = part.order_by(*order).values("pk")[: settings.SEARCH_CANDIDATES]
     return part.model.objects.filter(organization=organization, pk__in=first).values(owner)
 
@@ -255,6 +300,106 @@ def candidates(
 # index's order, so PostgreSQL sorts the matches its trigram index found instead of
 # walking the whole primary key backwards, testing every row, until it has enough.
 NEWEST = [(F("pk") + 0).desc()]
+
+
+@dataclasses.dataclass(frozen=True)
+class Way:
+    """One way a word finds records: `rows` of some table, whose `owner` column holds
+    the record's id, taken as candidates in `order`.
+
+    A `prefix` way (a name starting with the word) finds the most relevant records; when
+    one of them fills the cap on its own, the other ways are not run (`first_word_ids`).
+    """
+
+    rows: QuerySet
+    owner: str = "pk"
+    order: list = dataclasses.field(default_factory=lambda: NEWEST)
+    prefix: bool = False
+
+
+def union(parts: list[QuerySet]) -> QuerySet:
+    """One id list of all `parts` (one-column querysets), without duplicates."""
+    ids = [part if part.query.is_sliced else part.order_by() for part in parts]
+    return ids[0].union(*ids[1:])
+
+
+def first_word_ids(
+    model: type[Model], ways: list[Way], organization: Organization, *, capped: bool
+) -> QuerySet:
+    """The ids of the records the first word finds: each way's candidates, in a UNION.
+
+    Capped, a word that starts `SEARCH_CANDIDATES` names already has its best
+    matches, and the other ways — substrings, typos, emails, companies, phones — rank
+    below a name prefix while costing what their number of matches costs (a trigram
+    index reads every match before any LIMIT). So they are skipped, in the same query:
+    "the prefix is full" is an uncorrelated EXISTS that PostgreSQL tests once, before
+    running them, as a one-time filter.
+    """
+    parts = [
+        candidates(way.rows, organization, owner=way.owner, order=way.order, capped=capped)
+        for way in ways
+        if way.prefix
+    ]
+    rest = [
+        candidates(way.rows, organization, owner=way.owner, order=way.order, capped=capped)
+        for way in ways
+        if not way.prefix
+    ]
+    if rest:
+        others = union(rest)
+        if capped and parts:
+            full = Q()
+            for way in ways:
+                if way.prefix:
+                    # OFFSET cap - 1 LIMIT 1: the index is read for `cap` rows at most.
+                    cut = settings.SEARCH_CANDIDATES - 1
+                    full |= Q(Exists(way.rows.order_by()[cut : cut + 1]))
+            others = model.objects.filter(~full, organization=organization, pk__in=others)
+            others = others.values("pk")
+        parts.append(others)
+    return union(parts)
+
+
+def narrowed(
+    records: QuerySet, *, found: QuerySet, fallback: QuerySet | None, every_match: bool
+) -> QuerySet:
+    """`records` narrowed to the ids `found`, or, if that finds none, to `fallback`'s.
+
+    `found` and `fallback` are one-column querysets of ids. `fallback` (a looser
+    match: a whole query with typos) is tried only when `found` has nothing visible.
+
+    For a page (`every_match` false) the ids are read here, once, in one statement —
+    `WITH found AS MATERIALIZED (…)` computes the matches once and a `NOT EXISTS` on
+    them gates the fallback — and the count and the page then look them up by primary
+    key instead of each searching again. For work on every match they stay a subquery
+    (there may be a million).
+    """
+    matches = records.filter(pk__in=found)
+    if every_match:
+        # Work on every match is no page: one more query to choose is cheap, and a
+        # subquery this deep is more than SQLite's parser takes.
+        if fallback is None or matches.exists():
+            return matches
+        return records.filter(pk__in=fallback)
+    sql, params = _compiled(matches.values("pk"))
+    if fallback is not None:
+        loose_sql, loose_params = _compiled(records.filter(pk__in=fallback).values("pk"))
+        # Both parts are SQL Django compiled, their values kept apart as parameters.
+        sql = (
+            f"WITH found AS MATERIALIZED ({sql}) SELECT * FROM found UNION ALL "  # noqa: S608
+            f"SELECT * FROM ({loose_sql}) loose WHERE NOT EXISTS (SELECT 1 FROM found)"
+        )
+        params = (*params, *loose_params)
+    with connections[records.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    return records.filter(InList(F("pk"), ids))
+
+
+def _compiled(queryset: QuerySet) -> tuple[str, tuple]:
+    """The SQL of `queryset` and its parameters, to embed in a larger statement."""
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    return sql, tuple(params)
 
 
 def search_capped(q: str, visible_total: int) -> bool:
@@ -268,8 +413,12 @@ def search_capped(q: str, visible_total: int) -> bool:
 
 
 def name_prefix_order(field: str) -> list:
-    """Name-prefix matches, shortest name first: the exact names come before the rest."""
-    return [Length(Fold(F(field))), "pk"]
+    """Name-prefix matches in the prefix index's order: exact names come before the rest.
+
+    The index is (organization, folded name in bytes order, id) (migrations 0005), so
+    the first `SEARCH_CANDIDATES` of a prefix are read from it without sorting the rest.
+    """
+    return [ByteOrder(Fold(F(field))).asc(), "pk"]
 
 
 def name_prefix(term: str, field: str) -> Q:

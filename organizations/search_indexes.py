@@ -68,3 +68,29 @@ def search_indexes(
         # rolo_unaccent stays: the other app's indexes may still use it.
 
     return migrations.RunPython(create, drop, elidable=False)
+
+
+def ordered_prefix_indexes(indexes: list[Index]) -> migrations.RunPython:
+    """Rebuild name prefix indexes as (organization_id, folded column COLLATE "C", id).
+
+    In the "C" collation a btree serves `LIKE 'ab%'` as `text_pattern_ops` does, and
+    also `ORDER BY folded COLLATE "C", id`, the order a search takes a prefix's
+    candidates in (`organizations.search.name_prefix_order`): PostgreSQL reads the first
+    `SEARCH_CANDIDATES` rows and stops instead of sorting every row sharing a name.
+    Reversed, the `text_pattern_ops` indexes of `search_indexes` come back.
+    """
+
+    def rebuild(schema_editor, key: str) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for table, name, column in indexes:
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+            schema_editor.execute(
+                f"CREATE INDEX {name} ON {table} (organization_id, ({fold(column)}) {key})"
+            )
+
+    return migrations.RunPython(
+        lambda apps, schema_editor: rebuild(schema_editor, 'COLLATE "C", id'),
+        lambda apps, schema_editor: rebuild(schema_editor, "text_pattern_ops"),
+        elidable=False,
+    )
