@@ -88,6 +88,10 @@ def ordered_prefix_indexes(indexes: list[Index]) -> migrations.RunPython:
             schema_editor.execute(
                 f"CREATE INDEX {name} ON {table} (organization_id, ({fold(column)}) {key})"
             )
+        # The planner's statistics on an indexed expression belong to the index: a new
+        # index has none until the table is analysed, and the planner then guesses.
+        for table in sorted({table for table, _name, _column in indexes}):
+            schema_editor.execute(f"ANALYZE {table}")
 
     return migrations.RunPython(
         lambda apps, schema_editor: rebuild(schema_editor, 'COLLATE "C", id'),
