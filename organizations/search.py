@@ -319,7 +319,7 @@ class Way:
 
 def union(parts: list[QuerySet]) -> QuerySet:
     """One id list of all `parts` (one-column querysets), without duplicates."""
-    ids = [part if part.query.is_sliced else part.order_by() for part in parts]
+    ids = [_unordered(part) for part in parts]
     return ids[0].union(*ids[1:])
 
 
@@ -374,26 +374,39 @@ def narrowed(
     key instead of each searching again. For work on every match they stay a subquery
     (there may be a million).
     """
-    matches = records.filter(pk__in=found)
     if every_match:
         # Work on every match is no page: one more query to choose is cheap, and a
         # subquery this deep is more than SQLite's parser takes.
+        matches = records.filter(pk__in=found)
         if fallback is None or matches.exists():
             return matches
         return records.filter(pk__in=fallback)
-    sql, params = _compiled(matches.values("pk"))
+    # The pieces are compiled apart and joined as text: nesting them as querysets
+    # would have Django copy and relabel the whole tree once more for each level.
+    visible, visible_params = _compiled(_unordered(records.values("pk")))
+    ids, ids_params = _compiled(_unordered(found))
+    # Every piece is SQL Django compiled, its values kept apart as parameters.
+    sql = f"SELECT visible.pk FROM ({visible}) visible WHERE visible.pk IN ({ids})"  # noqa: S608
+    params = (*visible_params, *ids_params)
     if fallback is not None:
-        loose_sql, loose_params = _compiled(records.filter(pk__in=fallback).values("pk"))
-        # Both parts are SQL Django compiled, their values kept apart as parameters.
+        loose, loose_params = _compiled(_unordered(fallback))
         sql = (
-            f"WITH found AS MATERIALIZED ({sql}) SELECT * FROM found UNION ALL "  # noqa: S608
-            f"SELECT * FROM ({loose_sql}) loose WHERE NOT EXISTS (SELECT 1 FROM found)"
+            f"WITH found AS MATERIALIZED ({sql}) SELECT pk FROM found UNION ALL "  # noqa: S608
+            f"SELECT visible.pk FROM ({visible}) visible WHERE visible.pk IN ({loose}) "
+            "AND NOT EXISTS (SELECT 1 FROM found)"
         )
-        params = (*params, *loose_params)
+        params = (*params, *visible_params, *loose_params)
     with connections[records.db].cursor() as cursor:
         cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]
     return records.filter(InList(F("pk"), ids))
+
+
+def _unordered(ids: QuerySet) -> QuerySet:
+    """`ids` without the model's default order, which an id list has no use for (and
+    which, in a subquery of FROM, stops PostgreSQL from merging it into the query); a
+    capped list keeps the order its LIMIT takes the first rows in."""
+    return ids if ids.query.is_sliced else ids.order_by()
 
 
 def _compiled(queryset: QuerySet) -> tuple[str, tuple]:
