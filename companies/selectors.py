@@ -11,7 +11,6 @@ from organizations.detail_rows import attach_detail_rows, with_detail_rows
 from organizations.models import Organization, User
 from organizations.pagination import BoundedCount
 from organizations.search import (
-    NEWEST,
     InIds,
     Way,
     candidates,
@@ -113,14 +112,12 @@ def company_search(
         # The whole query may be a phone typed with spaces ("06 1122 3344").
         whole = phone_rows(CompanyPhone, q, organization)
         if whole is not None:
-            found.append(
-                candidates(whole, organization, owner="company_id", order=NEWEST, capped=capped)
-            )
+            found.append(candidates(whole, organization, owner="company_id", capped=capped))
         # Nothing at all: the whole query, typos included, looked for as one text.
         loose = text_condition(" ".join(terms), document=SEARCH_DOCUMENT, typos_only=True)
         if loose is not None:
             rows = Company.objects.filter(loose, organization=organization)
-            fallback = candidates(rows, organization, owner="pk", order=NEWEST, capped=capped)
+            fallback = candidates(rows, organization, owner="pk", capped=capped)
     companies = narrowed(companies, found=union(found), fallback=fallback, every_match=every_match)
     return companies.annotate(search_rank=name_rank([F("name")], [F("name")], q))
 

@@ -93,8 +93,13 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # No JIT: it compiles a page's many-subquery plans (search's id lists) for longer
     # than they take to run — 250 ms of a 500 ms search at 600,000 contacts.
+    # No parallel query: a page's queries are short, and a search takes the first rows
+    # an index finds as its candidates, which must be the same rows on every load
+    # (organizations.search.FIRST_FOUND), not whichever worker answers first.
     options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    options["options"] = (
+        f"{options.get('options', '')} -c jit=off -c max_parallel_workers_per_gather=0"
+    ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://rolo")}

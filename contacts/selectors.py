@@ -19,7 +19,7 @@ from contacts.models import Contact, ContactEmail, ContactPhone
 from organizations.detail_rows import attach_detail_rows, with_detail_rows
 from organizations.models import Organization, User
 from organizations.search import (
-    NEWEST,
+    FIRST_FOUND,
     InIds,
     Way,
     candidates,
@@ -119,20 +119,18 @@ def contact_search(
         # A full name ("marco rossi", "rossi marco") is found however many share its
         # first word: both names' prefix indexes, read together.
         names = _full_names(terms[0], terms[1], organization).filter(*others[1:])
-        found.append(candidates(names, organization, owner="pk", order=NEWEST, capped=capped))
+        found.append(candidates(names, organization, owner="pk", capped=capped))
         # A phone number is typed with spaces ("02 9988 7766"): the whole query may
         # match a phone even when its pieces, taken as separate words, match nothing.
         whole = phone_rows(ContactPhone, q, organization)
         if whole is not None:
-            found.append(
-                candidates(whole, organization, owner="contact_id", order=NEWEST, capped=capped)
-            )
+            found.append(candidates(whole, organization, owner="contact_id", capped=capped))
         # Nothing at all: the whole query, typos included ("andreas espsoito"), is
         # looked for as one text, which tolerates more than each word alone.
         loose = text_condition(" ".join(terms), document=SEARCH_DOCUMENT, typos_only=True)
         if loose is not None:
             rows = Contact.objects.filter(loose, organization=organization)
-            fallback = candidates(rows, organization, owner="pk", order=NEWEST, capped=capped)
+            fallback = candidates(rows, organization, owner="pk", capped=capped)
     contacts = narrowed(contacts, found=union(found), fallback=fallback, every_match=every_match)
     return contacts.annotate(search_rank=_search_rank(q))
 
@@ -159,8 +157,8 @@ def _ways(term: str, user: User, organization: Organization, *, capped: bool) ->
     companies = _matching_companies(term, user, organization)
     if companies is not None:
         # A contact is found by the name of a company the reader may see; the
-        # companies are capped too, newest first.
-        companies = companies.order_by(*NEWEST).values("pk")
+        # companies are capped too.
+        companies = companies.order_by(*FIRST_FOUND).values("pk")
         if capped:
             companies = companies[: settings.SEARCH_CANDIDATES]
         rows = Affiliation.objects.filter(organization=organization, company__in=companies)

@@ -252,7 +252,7 @@ def name_rank(exact: list[Expression], prefix: list[Expression], q: str) -> Expr
     `exact` and `prefix` are the readings of the name compared whole and as a
     prefix with the query; the first of `prefix` is also measured by similarity.
     Every row matching a short query (prefixes only) ranks the same, so the list
-    falls back to newest first from the primary key instead of sorting every match.
+    falls back to newest first among the candidates.
     """
     if is_short(q):
         return Value(RANK_PREFIX, output_field=IntegerField())
@@ -273,8 +273,23 @@ def name_rank(exact: list[Expression], prefix: list[Expression], q: str) -> Expr
     return band + similarity
 
 
+# Candidates of the trigram, email and phone matches: the first ones the index finds,
+# in no order of ours, so PostgreSQL stops its bitmap heap scan after SEARCH_CANDIDATES
+# rows instead of reading and rechecking every match to sort them (a word inside 50,000
+# names: 150 ms -> 30 ms). A bitmap heap scan reads the table's blocks in order, so the
+# same query finds the same rows on every load while the rows don't change: parallel
+# query, which would interleave its workers' rows, is off on the app's connections
+# (config/settings.py).
+FIRST_FOUND: list = []
+
+
 def candidates(
-    part: QuerySet, organization: Organization, *, owner: str, order: list, capped: bool = True
+    part: QuerySet,
+    organization: Organization,
+    *,
+    owner: str,
+    order: list = FIRST_FOUND,
+    capped: bool = True,
 ) -> QuerySet:
     """At most `SEARCH_CANDIDATES` rows of the id list `part`, the first ones in `order`.
 
@@ -282,10 +297,10 @@ def candidates(
     the current filter"), not for a page.
 
     The cap bounds a search's cost by a constant instead of by its number of matches:
-    only the candidates are fetched and ranked. `order` ends with the primary key, so
-    the same query always gives the same candidates and relevance pages stay
-    consistent. On SQLite, which refuses LIMIT inside a UNION, the part is read back
-    by primary key.
+    only the candidates are fetched and ranked. `order` ends with the primary key, or
+    is `FIRST_FOUND`, so the same query always gives the same candidates and relevance
+    pages stay consistent. On SQLite, which refuses LIMIT inside a UNION, the part is
+    read back by primary key.
     """
     if not capped:
         return part.values(owner)
@@ -294,12 +309,6 @@ def candidates(
         return part.order_by(*order).values(owner)[: settings.SEARCH_CANDIDATES]
     first = part.order_by(*order).values("pk")[: settings.SEARCH_CANDIDATES]
     return part.model.objects.filter(organization=organization, pk__in=first).values(owner)
-
-
-# Candidates of the trigram, email and phone matches: newest first. `pk + 0` is no
-# index's order, so PostgreSQL sorts the matches its trigram index found instead of
-# walking the whole primary key backwards, testing every row, until it has enough.
-NEWEST = [(F("pk") + 0).desc()]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -313,7 +322,7 @@ class Way:
 
     rows: QuerySet
     owner: str = "pk"
-    order: list = dataclasses.field(default_factory=lambda: NEWEST)
+    order: list = dataclasses.field(default_factory=lambda: FIRST_FOUND)
     prefix: bool = False
 
 

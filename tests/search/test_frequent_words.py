@@ -206,3 +206,15 @@ def test_the_first_candidates_of_a_prefix_are_read_from_the_index_without_a_sort
 
     assert "contact_prefix_last_name" in plan
     assert "Sort" not in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL settings")
+def test_app_connections_run_without_parallel_query_or_jit(db):
+    """Capped candidates are the first rows an index finds: no worker may reorder them."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        workers = cursor.fetchone()[0]
+        cursor.execute("SHOW jit")
+        jit = cursor.fetchone()[0]
+
+    assert (workers, jit) == ("0", "off")
