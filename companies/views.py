@@ -28,6 +28,26 @@ def _visible_contacts(request: HttpRequest):
     )
 
 
+def list_rows(request: HttpRequest, companies: list[Company]) -> list[Company]:
+    """Prepare the companies of a list page for their rows (companies/_company_rows.html).
+
+    Each gets its first email and phone (`selectors.attach_list_details`), its links and
+    whether the reader may delete it: two queries and one URL reversal per link kind
+    for the page, whatever its rows.
+    """
+    selectors.attach_list_details(companies, request.organization)
+    slug = request.organization.slug
+    detail_url = dv.pk_url("company_detail", slug)
+    row_url = dv.pk_url("company_row", slug)
+    delete_url = dv.pk_url("company_delete", slug)
+    for company in companies:
+        company.detail_url = detail_url(company.pk)
+        company.row_url = row_url(company.pk)
+        company.delete_url = delete_url(company.pk)
+        company.may_delete = dv.can_delete(request, company)
+    return companies
+
+
 @directory_required
 def company_list(request: HttpRequest, slug: str) -> HttpResponse:
     user, organization = request.user, request.organization
@@ -50,6 +70,7 @@ def company_list(request: HttpRequest, slug: str) -> HttpResponse:
         after=params.after,
         before=params.before,
     )
+    list_rows(request, page.items)
     capped = search_capped(params.q, total)
     context = {
         "page": page,
@@ -185,7 +206,7 @@ def company_row(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
     visible = Company.objects.visible_to(user, organization).filter(pk=company.pk)
     company = selectors.with_list_details(visible).get()
-    return render(request, "companies/_company_row.html", {"company": company})
+    return render(request, "companies/_company_rows.html", {"rows": list_rows(request, [company])})
 
 
 @require_POST
