@@ -301,3 +301,45 @@ def test_the_dashboard_counts_only_the_projects_and_tickets_one_may_see(
 
     assert guest == ["2", "1"]  # two projects hold her work; one ticket is hers
     assert member[2:4] == ["3", "2"]  # after contacts and companies: all of them
+
+
+def test_the_connections_of_a_visible_record_are_exactly_its_visible_connections(
+    acme, cast, carol, gina
+):
+    """record_connections skips the record's own visibility (the page read it through
+    visible_to) and the items' (all visible to owners and members): for every reader it
+    must still give exactly what visible_connections gives for that record."""
+    from organizations.models import Membership
+
+    person = factories.ContactFactory(organization=acme, created_by=carol)
+    firm = factories.CompanyFactory(organization=acme, created_by=carol)
+    project = factories.ProjectFactory(organization=acme)
+    task = factories.TaskFactory(project=project, assignee=gina)
+    ticket = factories.TicketFactory(organization=acme, assignee=carol)
+    for item in (project, task, ticket):
+        factories.connect(item, person)
+        factories.connect(item, firm)
+    other = factories.TaskFactory(project=factories.ProjectFactory(organization=acme))
+    factories.connect(other, factories.ContactFactory(organization=acme))
+
+    def both(user, **record):
+        with scope(organization=acme):
+            fast = {c.pk for c in selectors.record_connections(user, acme, **record)}
+            reference = set(
+                selectors.visible_connections(user, acme)
+                .filter(**record)
+                .values_list("pk", flat=True)
+            )
+        return fast, reference
+
+    for user in cast.values():
+        for record in ({"contact": person}, {"company": firm}):
+            fast, reference = both(user, **record)
+            assert fast == reference, (user.email, record)
+            # Owners and members see the three; the guest and the outsider nothing.
+            expected = 0 if user in (gina, cast["mallory"]) else 3
+            assert len(fast) == expected, (user.email, record)
+
+    # A member removed from the organization sees nothing at once.
+    Membership.objects.filter(user=cast["bob"], organization=acme).delete()
+    assert both(cast["bob"], contact=person) == (set(), set())
