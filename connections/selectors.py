@@ -314,13 +314,18 @@ class ClientPortfolio:
 def client_portfolio(user: User, organization: Organization, **client) -> ClientPortfolio:
     """The visible projects whose client is `client` (contact=... or company=...).
 
+    `client` must come from `visible_to` (the record of the page): then the projects
+    `user` may see are all of them for owners and members, and none for anyone else
+    (no one else sees the client), which the query checks as `projects_visible_to`
+    would, without building its guest subqueries.
+
     Totals are sums of budgets per status and currency (and per currency overall).
     The page lists every one of these projects, so the totals are added up from the
     same rows: one query whatever the number of projects.
     """
     field = "client_contact" if "contact" in client else "client_company"
     projects = list(
-        projects_visible_to(user, organization)
+        Project.objects.filter(_sees_all(user, organization), organization=organization)
         .filter(**{field: next(iter(client.values()))})
         .order_by("-created_at", "-id")
     )

@@ -343,3 +343,35 @@ def test_the_connections_of_a_visible_record_are_exactly_its_visible_connections
     # A member removed from the organization sees nothing at once.
     Membership.objects.filter(user=cast["bob"], organization=acme).delete()
     assert both(cast["bob"], contact=person) == (set(), set())
+
+
+def test_the_client_projects_of_a_visible_record_are_exactly_its_visible_projects(
+    acme, cast, carol, gina
+):
+    """client_portfolio skips the guest subqueries of projects_visible_to (no guest sees
+    the client): for every reader it must still give exactly the visible projects."""
+    person = factories.ContactFactory(organization=acme, created_by=carol)
+    firm = factories.CompanyFactory(organization=acme, created_by=carol)
+    for client in ({"client_contact": person}, {"client_company": firm}):
+        guest_project = factories.ProjectFactory(organization=acme, **client)
+        factories.TaskFactory(project=guest_project, assignee=gina)
+        factories.ProjectFactory(organization=acme, **client)
+    factories.ProjectFactory(organization=acme)
+
+    for user in cast.values():
+        for record, field in (
+            ({"contact": person}, "client_contact"),
+            ({"company": firm}, "client_company"),
+        ):
+            with scope(organization=acme):
+                fast = {p.pk for p in selectors.client_portfolio(user, acme, **record).projects}
+                reference = set(
+                    selectors.projects_visible_to(user, acme)
+                    .filter(**{field: next(iter(record.values()))})
+                    .values_list("pk", flat=True)
+                )
+            if user in (gina, cast["mallory"]):
+                # Guests see the project they work on, but never the client's page.
+                assert fast == set(), (user.email, record)
+            else:
+                assert fast == reference and len(fast) == 2, (user.email, record)
