@@ -4,21 +4,69 @@ A detail page used to spend one query per kind of detail row; each kind is at mo
 three rows (MAX_DETAILS), so they travel as JSON arrays in the record's own row.
 """
 
-from django.db.models import Aggregate, JSONField, Model, OuterRef, QuerySet, Subquery
-from django.db.models.functions import JSONObject
+from django.db.models import F, Func, JSONField, Model, QuerySet
 
 # The related name of each kind of detail row, and the attribute its rows land on.
 DETAIL_KINDS = {"emails": "email_rows", "phones": "phone_rows", "addresses": "address_rows"}
 
+# The detail table's alias inside its subquery; the record's columns keep the outer alias.
+_ALIAS = "detail_rows"
 
-class JSONRows(Aggregate):
-    """The grouped rows as one JSON array (JSON_GROUP_ARRAY on SQLite, JSONB_AGG on PostgreSQL)."""
 
-    function = "JSON_GROUP_ARRAY"
+class DetailRowsJSON(Func):
+    """`(SELECT <the rows as a JSON array> FROM <detail table> WHERE <of this record>)`.
+
+    Written out from the detail model's columns rather than built as an ORM subquery
+    (filter, values, annotate with an aggregate of a JSONObject): building and compiling
+    those took as long as the rest of a detail page's main query. The record's columns
+    (its organization and key) are ordinary expressions, so the outer query's alias is
+    right wherever the queryset goes. NULL when the record has no such rows (PostgreSQL).
+    """
+
     output_field = JSONField()
 
+    def __init__(self, detail: type[Model], owner: str):
+        # The record's organization and primary key, which the subquery matches.
+        super().__init__(F("organization"), F("pk"))
+        self.detail = detail
+        self.owner = owner
+
+    def _sql(self, connection, record_sql: list[str], *, aggregate: str, build: str) -> str:
+        quote = connection.ops.quote_name
+        table = quote(self.detail._meta.db_table)
+        pairs = ", ".join(
+            f"'{field.attname}', {quote(_ALIAS)}.{quote(field.column)}"
+            for field in self.detail._meta.concrete_fields
+        )
+        alias = quote(_ALIAS)
+        organization_column = quote(self.detail._meta.get_field("organization").column)
+        owner_column = quote(self.detail._meta.get_field(self.owner).column)
+        organization, pk = record_sql
+        # Every name comes from the model's metadata, quoted; the record's columns are
+        # compiled expressions with their own params. No value is written in here.
+        return (
+            f"(SELECT {aggregate}({build}({pairs})) FROM {table} {alias} "  # noqa: S608
+            f"WHERE {alias}.{organization_column} = {organization} "
+            f"AND {alias}.{owner_column} = {pk})"
+        )
+
+    def _compiled(self, compiler, connection) -> tuple[list[str], list]:
+        sql, params = [], []
+        for expression in self.get_source_expressions():
+            part, part_params = compiler.compile(expression)
+            sql.append(part)
+            params.extend(part_params)
+        return sql, params
+
+    def as_sql(self, compiler, connection, **extra_context):
+        record_sql, params = self._compiled(compiler, connection)
+        sql = self._sql(connection, record_sql, aggregate="JSON_GROUP_ARRAY", build="JSON_OBJECT")
+        return sql, params
+
     def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+        record_sql, params = self._compiled(compiler, connection)
+        sql = self._sql(connection, record_sql, aggregate="JSONB_AGG", build="JSONB_BUILD_OBJECT")
+        return sql, params
 
 
 def _columns(detail: type[Model]) -> list[str]:
@@ -30,15 +78,7 @@ def with_detail_rows(records: QuerySet) -> QuerySet:
     annotations = {}
     for kind in DETAIL_KINDS:
         relation = records.model._meta.get_field(kind)
-        detail, owner = relation.related_model, relation.field.name
-        rows = (
-            detail.objects.filter(organization=OuterRef("organization"), **{owner: OuterRef("pk")})
-            .order_by()
-            .values(owner)
-            .annotate(rows=JSONRows(JSONObject(**{name: name for name in _columns(detail)})))
-            .values("rows")
-        )
-        annotations[f"{kind}_json"] = Subquery(rows, output_field=JSONField())
+        annotations[f"{kind}_json"] = DetailRowsJSON(relation.related_model, relation.field.name)
     return records.annotate(**annotations)
 
 
