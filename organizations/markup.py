@@ -1,6 +1,7 @@
 """Descriptions: Markdown-like text, sanitized, with @mentions of members (PRODUCT §2, §3)."""
 
 import re
+import threading
 
 import bleach
 import markdown
@@ -43,6 +44,32 @@ def _set_link_attributes(attrs, new=False):
     return attrs
 
 
+_local = threading.local()
+
+
+def _renderers() -> tuple[markdown.Markdown, bleach.Cleaner, bleach.Linker]:
+    """This thread's Markdown converter, sanitizer and linkifier, built once.
+
+    Building them took most of a description's rendering time; none of the three may
+    be shared between threads (each keeps parser state), so each thread has its own.
+    """
+    renderers = getattr(_local, "renderers", None)
+    if renderers is None:
+        renderers = (
+            markdown.Markdown(extensions=["nl2br", "sane_lists"]),
+            bleach.Cleaner(
+                tags=ALLOWED_TAGS,
+                attributes=_allowed_attribute,
+                protocols=ALLOWED_PROTOCOLS,
+                strip=True,
+                filters=[],
+            ),
+            bleach.Linker(callbacks=[_set_link_attributes], skip_tags={"pre", "code"}),
+        )
+        _local.renderers = renderers
+    return renderers
+
+
 def render_description(text: str, mention_names: dict[str, str]) -> SafeString:
     """Render `text` as sanitized HTML, mentions of members highlighted.
 
@@ -50,16 +77,13 @@ def render_description(text: str, mention_names: dict[str, str]) -> SafeString:
     naming someone else stays plain text. Only allowlisted tags and attributes and
     http/https/mailto links survive, so the result is safe to insert in a page.
     """
-    html = markdown.markdown(text or "", extensions=["nl2br", "sane_lists"])
-    cleaner = bleach.Cleaner(
-        tags=ALLOWED_TAGS,
-        attributes=_allowed_attribute,
-        protocols=ALLOWED_PROTOCOLS,
-        strip=True,
-        filters=[],
-    )
+    if not text:
+        return mark_safe("")
+    converter, cleaner, linker = _renderers()
+    converter.reset()
+    html = converter.convert(text)
     clean = cleaner.clean(html)
-    clean = bleach.linkify(clean, callbacks=[_set_link_attributes], skip_tags={"pre", "code"})
+    clean = linker.linkify(clean)
 
     def mention(match: re.Match) -> str:
         email = match.group(1).lower()
