@@ -214,11 +214,25 @@ def company_detail(user: User, organization: Organization, pk: int) -> Company:
     return attach_detail_rows(get_object_or_404(queryset, pk=pk))
 
 
+@dataclass
+class Person:
+    """A contact person as a company page lists them (the view adds the links)."""
+
+    affiliation_id: int
+    contact_id: int
+    first_name: str
+    last_name: str
+    role: str
+    is_primary: bool
+    contact_url: str = ""
+    remove_url: str = ""
+
+
 @dataclass(frozen=True)
 class Persons:
     """The first persons of a company, and how many it has in all (up to a bound)."""
 
-    shown: list[Affiliation]
+    shown: list[Person]
     total: int
     more: bool
 
@@ -234,11 +248,25 @@ def company_persons(
 
     One query whatever the number of persons (the count rides on the rows): a company
     with thousands of them shows the first few and links to the contact list
-    filtered by the company.
+    filtered by the company. The rows are read as values: the page shows six of them.
     """
     persons = visible_persons(user, organization, company=company)
     counted = persons.select_related(None).order_by().values("pk")[: PERSONS_COUNTED + 1]
-    shown = list(persons.annotate(counted=BoundedCount(counted))[:limit])
+    rows = list(
+        persons.annotate(counted=BoundedCount(counted)).values_list(
+            "pk",
+            "contact_id",
+            "contact__first_name",
+            "contact__last_name",
+            "role",
+            "is_primary",
+            "counted",
+        )[:limit]
+    )
     # No row shown means no visible person at all.
-    count = shown[0].counted if shown else 0
-    return Persons(shown=shown, total=min(count, PERSONS_COUNTED), more=count > PERSONS_COUNTED)
+    count = rows[0][-1] if rows else 0
+    return Persons(
+        shown=[Person(*row[:-1]) for row in rows],
+        total=min(count, PERSONS_COUNTED),
+        more=count > PERSONS_COUNTED,
+    )

@@ -104,12 +104,19 @@ def company_list(request: HttpRequest, slug: str) -> HttpResponse:
 @directory_required
 def company_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     company = selectors.company_detail(request.user, request.organization, pk)
+    persons = selectors.company_persons(request.user, request.organization, company)
+    slug = request.organization.slug
+    contact_url = dv.pk_url("contact_detail", slug)
+    remove_url = dv.pk_url("company_person_remove", slug, key="affiliation_pk", pk=company.pk)
+    for person in persons.shown:
+        person.contact_url = contact_url(person.contact_id)
+        person.remove_url = remove_url(person.affiliation_id)
     return TemplateResponse(
         request,
         "companies/company_detail.html",
         {
             "company": company,
-            "persons": selectors.company_persons(request.user, request.organization, company),
+            "persons": persons,
             "description_html": dv.rendered_description(company),
             "can_delete": dv.can_delete(request, company),
             "person_form": PersonForm(visible_contacts=_visible_contacts(request)),

@@ -23,14 +23,14 @@ RELEVANCE = "relevance"
 _PK_PLACEHOLDER = 918273645546372819
 
 
-def pk_url(name: str, slug: str) -> Callable[[int], str]:
-    """`reverse(name, kwargs={"slug": slug, "pk": pk})` for many pks, reversed only once.
+def pk_url(name: str, slug: str, *, key: str = "pk", **kwargs) -> Callable[[int], str]:
+    """`reverse(name, kwargs={"slug": slug, **kwargs, key: pk})` for many pks, reversed once.
 
     A list page links every row several times; reversing each link cost more than
-    the rest of the row. The URL is reversed with a placeholder key, which each row's
-    (integer) key then replaces.
+    the rest of the row. The URL is reversed with a placeholder for the `key` argument
+    (the last one of the path), which each row's integer key then replaces.
     """
-    url = reverse(name, kwargs={"slug": slug, "pk": _PK_PLACEHOLDER})
+    url = reverse(name, kwargs={"slug": slug, **kwargs, key: _PK_PLACEHOLDER})
     head, found, tail = url.rpartition(str(_PK_PLACEHOLDER))
     if not found:
         raise ValueError(f"{name} does not end on its primary key: {url}")

@@ -31,6 +31,34 @@ def test_the_company_page_lists_its_persons_with_their_roles(client_for, bob, ac
     assert f'href="{bill.get_absolute_url()}">Bill Lumbergh</a>' in persons
     assert "Engineer" in persons and "Vice President" in persons
     assert persons.index("Ada Lovelace") < persons.index("Bill Lumbergh")
+    # Ada's row carries the primary badge and each row its own remove form.
+    ada_row, bill_row = persons.split("<tr>")[1:3]
+    assert '<span class="badge">primary company</span>' in ada_row
+    assert "primary company" not in bill_row
+    for row, contact in ((ada_row, ada), (bill_row, bill)):
+        link = Affiliation.objects.get(organization=acme, company=initech, contact=contact)
+        remove = url("company_person_remove", pk=initech.pk, affiliation_pk=link.pk)
+        assert f'action="{remove}"' in row
+
+
+@pytest.mark.django_db
+def test_a_private_person_is_listed_only_to_whom_may_see_them(
+    client_for, alice, bob, carol, acme, initech
+):
+    secret = factories.ContactFactory(
+        organization=acme,
+        first_name="Sid",
+        last_name="Secret",
+        visibility="private",
+        created_by=carol,
+    )
+    factories.AffiliationFactory(contact=secret, company=initech, role="Spy")
+
+    for reader, sees in ((bob, False), (carol, True), (alice, False)):
+        page = client_for(reader).get(initech.get_absolute_url()).content.decode()
+        persons = page.split('id="persons"', 1)[1]
+        assert ("Sid Secret" in persons) is sees, reader.email
+        assert ("(1)" in persons) is sees, reader.email
 
 
 @pytest.mark.django_db
