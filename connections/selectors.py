@@ -289,8 +289,28 @@ def record_connections(user: User, organization: Organization, **record) -> list
             "task__assignee",
             "ticket__assignee",
         )
+        .only(*RECORD_CONNECTION_FIELDS)
         .order_by("-created_at", "-id")
     )
+
+
+# What the "Projects, tasks and tickets" section of a record page shows of each item
+# (connections/_record_connections.html): the other columns of six joined tables cost
+# more to select and to load than the query takes to run. Reading a field missing here
+# would cost a query per row; the page's query budget test would notice.
+_ASSIGNEE = ["id", "full_name", "email"]
+RECORD_CONNECTION_FIELDS = [
+    "id",
+    "created_at",
+    *(f"project__{name}" for name in ["id", "name", "status", "due_date"]),
+    *(f"task__{name}" for name in ["id", "project_id", "title", "status", "due_date"]),
+    "task__assignee_id",
+    "task__project__id",
+    "task__project__name",
+    *(f"task__assignee__{name}" for name in _ASSIGNEE),
+    *(f"ticket__{name}" for name in ["id", "subject", "priority", "status", "assignee_id"]),
+    *(f"ticket__assignee__{name}" for name in _ASSIGNEE),
+]
 
 
 @dataclass(frozen=True)
