@@ -1,6 +1,7 @@
 """The company form and the contact-person form."""
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
@@ -50,8 +51,11 @@ class PersonForm(forms.Form):
     contact_name = forms.CharField(label=_("Person"), max_length=200, required=False)
     role = forms.CharField(label=_("Role at the company"), max_length=120, required=False)
 
-    def __init__(self, *args, visible_contacts, **kwargs):
+    def __init__(self, *args, visible_contacts: QuerySet | None, **kwargs):
+        # `visible_contacts` may be None only for a form that is shown, never validated.
         super().__init__(*args, **kwargs)
+        if visible_contacts is None and self.is_bound:
+            raise ValueError("A bound PersonForm needs the visible contacts to check its pick.")
         self.visible_contacts = visible_contacts
 
     def clean_contact_id(self):

@@ -119,7 +119,9 @@ def company_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "persons": persons,
             "description_html": dv.rendered_description(company),
             "can_delete": dv.can_delete(request, company),
-            "person_form": PersonForm(visible_contacts=_visible_contacts(request)),
+            # Shown, never validated here (company_person_add validates with the
+            # visible contacts): no queryset to build for it.
+            "person_form": PersonForm(visible_contacts=None),
         },
     )
 
