@@ -187,3 +187,56 @@ def test_a_row_is_deleted_in_place_by_its_creator(client_for, carol, companies, 
 
     assert (response.status_code, response.content) == (200, b"")
     assert not Company.objects.filter(pk=companies["hooli"].pk).exists()
+
+
+def row_of(html: str, company) -> str:
+    start = html.index(f'<tr id="company-{company.pk}">')
+    return html[start : html.index("</tr>", start)]
+
+
+@pytest.mark.django_db
+def test_a_row_shows_type_sector_first_email_and_phone_and_the_rights_of_the_reader(
+    client_for, bob, carol, acme, companies
+):
+    enel, initech = companies["enel"], companies["initech"]
+    with scopes_disabled():
+        enel.emails.create(organization=acme, email="later@enelgp.example", position=1)
+    html = client_for(carol).get(url("company_list")).content.decode()
+
+    enel_row = row_of(html, enel)
+    assert (
+        f'<a href="{url("company_detail", pk=enel.pk)}"><strong>Enel Green Power</strong></a>'
+        in enel_row
+    )
+    assert "<td>Client</td>" in enel_row and "<td>Energy</td>" in enel_row
+    assert '<a href="mailto:info@enelgp.example">info@enelgp.example</a>' in enel_row
+    assert "later@enelgp.example" not in enel_row
+    assert "<td>+39 06 830 5100</td>" in enel_row
+    assert f'hx-get="{url("company_row", pk=enel.pk)}?edit=1"' in enel_row
+    assert f'hx-post="{url("company_delete", pk=enel.pk)}"' in enel_row
+    assert '<span class="badge private">Private</span>' in row_of(html, initech)
+    single = client_for(carol).get(url("company_row", pk=enel.pk), **HTMX).content.decode()
+    assert row_of(single, enel) == enel_row
+
+    # bob, a member who created nothing: no Delete, and the private company is not his.
+    as_bob = client_for(bob).get(url("company_list")).content.decode()
+    assert f'hx-post="{url("company_delete", pk=enel.pk)}"' not in as_bob
+    assert f'hx-get="{url("company_row", pk=enel.pk)}?edit=1"' in as_bob
+    assert f'id="company-{initech.pk}"' not in as_bob
+
+
+@pytest.mark.django_db
+def test_the_company_list_costs_nine_queries_however_many_rows(
+    client_for, carol, acme, companies, django_assert_max_num_queries
+):
+    client = client_for(carol)
+    client.get(url("company_list"))
+    with django_assert_max_num_queries(9):
+        client.get(url("company_list"))
+    with scopes_disabled():
+        for index in range(30):
+            company = factories.CompanyFactory(organization=acme, created_by=carol)
+            company.emails.create(organization=acme, email=f"more{index}@example.com")
+            company.phones.create(organization=acme, number="+390212345678")
+    with django_assert_max_num_queries(9):
+        assert client.get(url("company_list")).status_code == 200

@@ -436,3 +436,72 @@ def test_a_forged_cursor_on_a_list_shows_the_first_page(acme, bob, client_for, n
         response = client_for(bob).get(url(name), {"sort": sort, "after": cursor})
         assert response.status_code == 200
         assert "Aardvark" in response.text
+
+
+def row_of(html: str, contact) -> str:
+    start = html.index(f'<tr id="contact-{contact.pk}">')
+    return html[start : html.index("</tr>", start)]
+
+
+@pytest.mark.django_db
+def test_a_row_shows_the_first_email_and_phone_type_primary_company_and_private_badge(
+    client_for, alice, carol, acme, people
+):
+    ada, grace, edsger = people["ada"], people["grace"], people["edsger"]
+    with scopes_disabled():
+        # A later email and phone: the row shows the first by position.
+        ada.emails.create(organization=acme, email="second@analytical.example", position=1)
+        ada.phones.create(organization=acme, number="+390298765432", position=1)
+        # A private primary company carol did not create: hidden from her.
+        hidden = factories.CompanyFactory(organization=acme, name="Hushco", visibility="private")
+        factories.AffiliationFactory(contact=ada, company=hidden, is_primary=True)
+    html = client_for(carol).get(url("contact_list")).content.decode()
+
+    ada_row = row_of(html, ada)
+    assert (
+        f'<a href="{url("contact_detail", pk=ada.pk)}"><strong>Lovelace</strong> Ada</a>' in ada_row
+    )
+    assert '<a href="mailto:ada@analytical.example">ada@analytical.example</a>' in ada_row
+    assert "second@analytical.example" not in ada_row
+    assert "<td>+39 02 1234 5678</td>" in ada_row and "9876" not in ada_row
+    assert "<td>Client</td>" in ada_row
+    assert "Hushco" not in html and "private" not in ada_row
+    assert f'hx-get="{url("contact_row", pk=ada.pk)}?edit=1"' in ada_row
+    assert f'hx-post="{url("contact_delete", pk=ada.pk)}"' in ada_row  # carol created it
+    assert 'hx-confirm="Delete Ada Lovelace? This cannot be undone."' in ada_row
+    assert 'name="ids"' not in html  # no copy target: no checkbox
+
+    grace_row = row_of(html, grace)
+    assert '<span class="badge private">Private</span>' in grace_row
+    edsger_row = row_of(html, edsger)
+    initech = people["initech"]
+    assert f'<a href="{url("company_detail", pk=initech.pk)}">Initech</a>' in edsger_row
+
+    # The row view (after an in-place edit) renders the same row.
+    single = client_for(carol).get(url("contact_row", pk=ada.pk), **HTMX).content.decode()
+    assert row_of(single, ada) == ada_row
+
+    # An owner may delete what others created; the private contact stays out of sight.
+    as_owner = client_for(alice).get(url("contact_list")).content.decode()
+    assert f'hx-post="{url("contact_delete", pk=edsger.pk)}"' in as_owner
+    assert f'id="contact-{grace.pk}"' not in as_owner
+
+
+@pytest.mark.django_db
+def test_the_list_page_costs_nine_queries_however_many_rows(
+    client_for, carol, acme, people, django_assert_max_num_queries
+):
+    client = client_for(carol)
+    client.get(url("contact_list"))
+    with django_assert_max_num_queries(9):
+        client.get(url("contact_list"))
+    with scopes_disabled():
+        for index in range(30):
+            contact = factories.ContactFactory(organization=acme, created_by=carol)
+            contact.emails.create(organization=acme, email=f"more{index}@example.com")
+            contact.phones.create(organization=acme, number="+390212345678")
+            factories.AffiliationFactory(
+                contact=contact, company=people["initech"], is_primary=True
+            )
+    with django_assert_max_num_queries(9):
+        assert client.get(url("contact_list")).status_code == 200
