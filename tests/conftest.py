@@ -132,3 +132,19 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, test in a file, not in memory.
+
+    An in-memory database is one connection, which the live server of the browser tests
+    shares among its request threads: two requests at once (a page and an htmx call)
+    then use it together and can hang. With a file each thread has its own connection.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(path)
