@@ -7,7 +7,11 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from companies.models import Affiliation, Company, CompanyEmail, CompanyPhone
-from organizations.detail_rows import attach_detail_rows, with_detail_rows
+from organizations.detail_rows import (
+    attach_detail_rows,
+    attach_first_email_and_phone,
+    with_detail_rows,
+)
 from organizations.models import Organization, User
 from organizations.pagination import BoundedCount
 from organizations.search import (
@@ -26,8 +30,8 @@ from organizations.search import (
     search_terms,
     text_condition,
     union,
+    whole_query,
 )
-from organizations.validators import format_phone
 
 SORTS = {
     # Every order in both directions, each ending on the unique id for the keyset cursor
@@ -110,15 +114,16 @@ def company_search(
         )
         order = name_prefix_order("name")
         found.append(candidates(names, organization, owner="pk", order=order, capped=capped))
-        # The whole query may be a phone typed with spaces ("06 1122 3344").
-        whole = phone_rows(CompanyPhone, q, organization)
-        if whole is not None:
-            found.append(candidates(whole, organization, owner="company_id", capped=capped))
-        # Nothing at all: the whole query, typos included, looked for as one text.
-        loose = text_condition(" ".join(terms), document=SEARCH_DOCUMENT, typos_only=True)
-        if loose is not None:
-            rows = Company.objects.filter(loose, organization=organization)
-            fallback = candidates(rows, organization, owner="pk", capped=capped)
+        whole, fallback = whole_query(
+            q,
+            organization,
+            model=Company,
+            phone_model=CompanyPhone,
+            owner="company_id",
+            document=SEARCH_DOCUMENT,
+            capped=capped,
+        )
+        found += whole
     companies = narrowed(companies, found=union(found), fallback=fallback, every_match=every_match)
     return companies.annotate(search_rank=name_rank([F("name")], [F("name")], q))
 
@@ -168,30 +173,14 @@ def with_list_details(companies: QuerySet) -> QuerySet:
 
 
 def attach_list_details(companies: list[Company], organization: Organization) -> list[Company]:
-    """Give each company of a list page its `first_email` and `first_phone` (formatted).
-
-    Two queries for the page, read as plain values: Django's prefetching would build a
-    model and a filtered queryset per company and detail, which cost more than the
-    queries themselves.
-    """
-    ids = [company.pk for company in companies]
-    if not ids:
-        return companies
-    firsts = []
-    for detail, column in ((CompanyEmail, "email"), (CompanyPhone, "number")):
-        first: dict[int, str] = {}
-        for company_id, value in (
-            detail.objects.filter(organization=organization, company_id__in=ids)
-            .order_by("company_id", "position", "id")
-            .values_list("company_id", column)
-        ):
-            first.setdefault(company_id, value)
-        firsts.append(first)
-    emails, phones = firsts
-    for company in companies:
-        company.first_email = emails.get(company.pk, "")
-        number = phones.get(company.pk)
-        company.first_phone = format_phone(number) if number else ""
+    """Give each company of a list page its `first_email` and `first_phone` (formatted)."""
+    attach_first_email_and_phone(
+        companies,
+        organization,
+        email_model=CompanyEmail,
+        phone_model=CompanyPhone,
+        owner="company_id",
+    )
     return companies
 
 

@@ -16,7 +16,11 @@ from django.shortcuts import get_object_or_404
 
 from companies.models import Affiliation, Company
 from contacts.models import Contact, ContactEmail, ContactPhone
-from organizations.detail_rows import attach_detail_rows, with_detail_rows
+from organizations.detail_rows import (
+    attach_detail_rows,
+    attach_first_email_and_phone,
+    with_detail_rows,
+)
 from organizations.models import Organization, User
 from organizations.search import (
     FIRST_FOUND,
@@ -35,8 +39,8 @@ from organizations.search import (
     search_terms,
     text_condition,
     union,
+    whole_query,
 )
-from organizations.validators import format_phone
 
 SORTS = {
     # Every order in both directions, each ending on the unique id for the keyset cursor
@@ -121,17 +125,16 @@ def contact_search(
         # first word: both names' prefix indexes, read together.
         names = _full_names(terms[0], terms[1], organization).filter(*others[1:])
         found.append(candidates(names, organization, owner="pk", capped=capped))
-        # A phone number is typed with spaces ("02 9988 7766"): the whole query may
-        # match a phone even when its pieces, taken as separate words, match nothing.
-        whole = phone_rows(ContactPhone, q, organization)
-        if whole is not None:
-            found.append(candidates(whole, organization, owner="contact_id", capped=capped))
-        # Nothing at all: the whole query, typos included ("andreas espsoito"), is
-        # looked for as one text, which tolerates more than each word alone.
-        loose = text_condition(" ".join(terms), document=SEARCH_DOCUMENT, typos_only=True)
-        if loose is not None:
-            rows = Contact.objects.filter(loose, organization=organization)
-            fallback = candidates(rows, organization, owner="pk", capped=capped)
+        whole, fallback = whole_query(
+            q,
+            organization,
+            model=Contact,
+            phone_model=ContactPhone,
+            owner="contact_id",
+            document=SEARCH_DOCUMENT,
+            capped=capped,
+        )
+        found += whole
     contacts = narrowed(contacts, found=union(found), fallback=fallback, every_match=every_match)
     return contacts.annotate(search_rank=_search_rank(q))
 
@@ -240,29 +243,19 @@ def attach_list_details(
     ids = [contact.pk for contact in contacts]
     if not ids:
         return contacts
-    emails: dict[int, str] = {}
-    for contact_id, email in (
-        ContactEmail.objects.filter(organization=organization, contact_id__in=ids)
-        .order_by("contact_id", "position", "id")
-        .values_list("contact_id", "email")
-    ):
-        emails.setdefault(contact_id, email)
-    phones: dict[int, str] = {}
-    for contact_id, number in (
-        ContactPhone.objects.filter(organization=organization, contact_id__in=ids)
-        .order_by("contact_id", "position", "id")
-        .values_list("contact_id", "number")
-    ):
-        phones.setdefault(contact_id, number)
+    attach_first_email_and_phone(
+        contacts,
+        organization,
+        email_model=ContactEmail,
+        phone_model=ContactPhone,
+        owner="contact_id",
+    )
     companies: dict[int, list[tuple[int, str]]] = {}
     for contact_id, company_id, name in visible_affiliations(
         user, organization, is_primary=True, contact_id__in=ids
     ).values_list("contact_id", "company_id", "company__name"):
         companies.setdefault(contact_id, []).append((company_id, name))
     for contact in contacts:
-        contact.first_email = emails.get(contact.pk, "")
-        number = phones.get(contact.pk)
-        contact.first_phone = format_phone(number) if number else ""
         contact.primary_companies = companies.get(contact.pk, [])
     return contacts
 

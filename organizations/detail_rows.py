@@ -6,6 +6,9 @@ three rows (MAX_DETAILS), so they travel as JSON arrays in the record's own row.
 
 from django.db.models import F, Func, JSONField, Model, QuerySet
 
+from organizations.models import Organization
+from organizations.validators import format_phone
+
 # The related name of each kind of detail row, and the attribute its rows land on.
 DETAIL_KINDS = {"emails": "email_rows", "phones": "phone_rows", "addresses": "address_rows"}
 
@@ -94,3 +97,37 @@ def attach_detail_rows(record: Model) -> Model:
         rows.sort(key=lambda row: row.position)
         setattr(record, attribute, rows)
     return record
+
+
+def attach_first_email_and_phone(
+    records: list[Model],
+    organization: Organization,
+    *,
+    email_model: type[Model],
+    phone_model: type[Model],
+    owner: str,
+) -> None:
+    """Give each record of a list page its `first_email` and `first_phone` (formatted).
+
+    Two queries for the page, read as plain values (`owner` is the detail's column
+    holding the record's id): Django's prefetching would build a model and a filtered
+    queryset per record and detail, which cost more than the queries themselves.
+    """
+    if not records:
+        return
+    ids = [record.pk for record in records]
+    firsts = []
+    for model, column in ((email_model, "email"), (phone_model, "number")):
+        first: dict[int, str] = {}
+        for record_id, value in (
+            model.objects.filter(organization=organization, **{f"{owner}__in": ids})
+            .order_by(owner, "position", "id")
+            .values_list(owner, column)
+        ):
+            first.setdefault(record_id, value)
+        firsts.append(first)
+    emails, phones = firsts
+    for record in records:
+        record.first_email = emails.get(record.pk, "")
+        number = phones.get(record.pk)
+        record.first_phone = format_phone(number) if number else ""

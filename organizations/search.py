@@ -369,6 +369,36 @@ def first_word_ids(
     return union(parts)
 
 
+def whole_query(
+    q: str,
+    organization: Organization,
+    *,
+    model: type[Model],
+    phone_model: type[Model],
+    owner: str,
+    document: list[str],
+    capped: bool,
+) -> tuple[list[QuerySet], QuerySet | None]:
+    """What a query of several words finds read whole, besides word by word.
+
+    The records whose phone it is — a number is typed with spaces ("02 9988 7766"), and
+    its pieces, taken as separate words, match nothing — and, as the fallback for when
+    nothing matches word by word, the records close to it with its typos ("andreas
+    espsoito"): a whole phrase tolerates more than each word alone. `owner` is the
+    phone table's column holding the record's id.
+    """
+    found = []
+    phones = phone_rows(phone_model, q, organization)
+    if phones is not None:
+        found.append(candidates(phones, organization, owner=owner, capped=capped))
+    fallback = None
+    loose = text_condition(" ".join(search_terms(q)), document=document, typos_only=True)
+    if loose is not None:
+        rows = model.objects.filter(loose, organization=organization)
+        fallback = candidates(rows, organization, owner="pk", capped=capped)
+    return found, fallback
+
+
 def narrowed(
     records: QuerySet, *, found: QuerySet, fallback: QuerySet | None, every_match: bool
 ) -> QuerySet:
