@@ -45,6 +45,14 @@ def _back(request: HttpRequest, form: CopyForm) -> str:
     return url
 
 
+def _refused(request: HttpRequest, form: CopyForm) -> HttpResponse:
+    """Back to the list, each of the form's errors said (its choices were not valid)."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect(_back(request, CopyForm()))
+
+
 def _target(request: HttpRequest, form: CopyForm) -> Organization:
     """The chosen target, among the user's copy targets; 403 for any other slug."""
     for organization in copy_target_list(request):
@@ -66,10 +74,7 @@ def copy_preview(request: HttpRequest, slug: str) -> HttpResponse:
     """Show what the copy would do (a dry run), with the form to confirm or change it."""
     form = CopyForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(_back(request, CopyForm()))
+        return _refused(request, form)
     target = _target(request, form)
     try:
         report = directory_duplicate(
@@ -109,10 +114,7 @@ def copy_list(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "connections/copy_list.html", {"jobs": jobs})
     form = CopyForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(_back(request, CopyForm()))
+        return _refused(request, form)
     target = _target(request, form)
     selection = _selection(form)
     try:
