@@ -264,14 +264,7 @@ def selection_size(
     Raise DuplicationError, like the copy itself, for a chosen id `user` cannot see.
     """
     with scopes_disabled():  # the queries below name the source organization
-        run = _Run(
-            source=source,
-            target=None,
-            user=user,
-            skip_existing=False,
-            with_attachments=False,
-            progress=None,
-        )
+        run = _Run(source=source, target=None, user=user)
         run.select(contact_ids, company_ids, contact_filter, company_filter)
         return run.contacts.count() + run.companies.count()
 
@@ -363,7 +356,9 @@ def _batches(queryset: QuerySet, fields: Sequence[str], size: int) -> Iterator[l
 class _Run:
     """One copy: the selection, the target's lists and readers, and the batch loop."""
 
-    def __init__(self, *, source, target, user, skip_existing, with_attachments, progress):
+    def __init__(
+        self, *, source, target, user, skip_existing=False, with_attachments=False, progress=None
+    ):
         self.source, self.target, self.user = source, target, user
         self.skip_existing = skip_existing
         self.with_attachments = with_attachments
