@@ -76,10 +76,12 @@ def copy_job_create(
 def copy_job_execute(*, job_id: int) -> None:
     """Run a queued copy job and store its report (or its error); a job runs once."""
     # The worker has no request and no tenant scope; the job names both organizations.
-    with scopes_disabled():
+    with scopes_disabled(), RunnerLock(job_id) as held:
         job = CopyJob.objects.select_related("organization", "target", "requested_by").get(
             pk=job_id
         )
+        if not held:
+            return  # another process is running it
         started = CopyJob.objects.filter(pk=job.pk, status=CopyStatus.QUEUED).update(
             status=CopyStatus.RUNNING, started_at=timezone.now()
         )
@@ -121,6 +123,67 @@ def copy_job_execute(*, job_id: int) -> None:
 
 def _finish(job: CopyJob, **values) -> None:
     CopyJob.objects.filter(pk=job.pk).update(finished_at=timezone.now(), **values)
+
+
+# The first key of the runner locks: "ROLO" in ASCII, so no other lock shares them.
+LOCK_NAMESPACE = 0x524F4C4F
+
+
+class RunnerLock:
+    """A PostgreSQL advisory lock held by whoever runs a copy job, for as long as it runs.
+
+    The lock belongs to the runner's database session: if the worker dies mid-copy
+    (killed, out of memory, a lost machine), PostgreSQL rolls the copy back and frees
+    the lock with the connection. A job still marked running whose lock anybody can
+    take is therefore abandoned (`reap_abandoned`). Other databases have no such lock:
+    there `held` is always true and an abandoned job stays "running".
+    """
+
+    def __init__(self, job_id: int) -> None:
+        self.key = [LOCK_NAMESPACE, job_id % 2**31]
+        self.held = False
+
+    def __enter__(self) -> bool:
+        if connection.vendor != "postgresql":
+            self.held = True
+            return True
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", self.key)
+            self.held = cursor.fetchone()[0]
+        return self.held
+
+    def __exit__(self, *exc_info) -> None:
+        if self.held and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", self.key)
+
+
+def reap_abandoned(job: CopyJob) -> CopyJob:
+    """Mark `job` failed if it is "running" but nobody runs it any more; return it fresh.
+
+    Only on PostgreSQL (see `RunnerLock`): taking the runner's lock proves no live
+    session holds it. The copy was one transaction, so the target is unchanged.
+    """
+    if job.status != CopyStatus.RUNNING or connection.vendor != "postgresql":
+        return job
+    with RunnerLock(job.pk) as free:
+        if free:
+            _finish_abandoned(job)
+    job.refresh_from_db()
+    return job
+
+
+def _finish_abandoned(job: CopyJob) -> None:
+    CopyJob.objects.filter(
+        organization=job.organization_id, pk=job.pk, status=CopyStatus.RUNNING
+    ).update(
+        status=CopyStatus.FAILED,
+        finished_at=timezone.now(),
+        error=_(
+            "The copy stopped before it finished (its worker was interrupted); nothing "
+            "was copied. Start it again."
+        ),
+    )
 
 
 class ProgressRecorder:

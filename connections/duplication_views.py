@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from connections.copy_jobs import copy_job_create
+from connections.copy_jobs import copy_job_create, reap_abandoned
 from connections.duplication import (
     DuplicationError,
     DuplicationForbidden,
@@ -111,6 +111,7 @@ def copy_list(request: HttpRequest, slug: str) -> HttpResponse:
         jobs = CopyJob.objects.filter(
             organization=request.organization, requested_by=request.user
         ).select_related("target")[:RECENT_JOBS]
+        jobs = [reap_abandoned(job) for job in jobs]
         return render(request, "connections/copy_list.html", {"jobs": jobs})
     form = CopyForm(request.POST)
     if not form.is_valid():
@@ -150,6 +151,7 @@ def copy_job_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         ).select_related("target"),
         pk=pk,
     )
+    job = reap_abandoned(job)
     template = "connections/copy_job_detail.html"
     if request.htmx and request.htmx.target == "copy-job":
         template = "connections/_copy_job.html"

@@ -6,11 +6,14 @@ test_duplication.py covers what a copy writes; here, who may do what, and the jo
 """
 
 import signal
+from contextlib import contextmanager
 
 import pytest
 from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.urls import reverse
 
+from connections.copy_jobs import LOCK_NAMESPACE, copy_job_execute
 from connections.models import CopyJob, CopyStatus
 from contacts.models import Contact
 from organizations.models import PLAN_QUOTAS, Plan, Role
@@ -225,6 +228,21 @@ def test_a_copy_that_does_not_fit_fails_with_the_missing_space(
 # --- The job's page ------------------------------------------------------------------------
 
 
+@contextmanager
+def a_runner_of(job: CopyJob):
+    """Another session running `job`: on PostgreSQL it holds the job's runner lock."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    runner = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with runner.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_NAMESPACE, job.pk])
+        yield
+    finally:
+        runner.close()
+
+
 def test_a_running_job_polls_for_its_progress(client_for, acme, target, alice):
     job = factories.CopyJobFactory(
         organization=acme,
@@ -237,8 +255,11 @@ def test_a_running_job_polls_for_its_progress(client_for, acme, target, alice):
     )
     url = job.get_absolute_url()
 
-    page = client_for(alice).get(url).content.decode()
-    fragment = client_for(alice).get(url, headers={"HX-Request": "true", "HX-Target": "copy-job"})
+    with a_runner_of(job):
+        page = client_for(alice).get(url).content.decode()
+        fragment = client_for(alice).get(
+            url, headers={"HX-Request": "true", "HX-Target": "copy-job"}
+        )
 
     assert 'hx-trigger="every 1s"' in page and "contacts 4 of 10" in page
     assert "<html" not in fragment.content.decode()
@@ -359,3 +380,46 @@ def test_operators_see_copy_jobs_read_only_in_the_admin(acme, target, alice, cli
     assert listing.status_code == 200 and page.status_code == 200
     assert "Acme" in listing.content.decode() and "Globex" in listing.content.decode()
     assert client.get(reverse("admin:connections_copyjob_add")).status_code == 403
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="advisory locks: PostgreSQL")
+def test_a_job_whose_worker_died_shows_as_failed_and_can_be_started_again(
+    client_for, acme, target, alice
+):
+    ada = new_contact(acme, alice)
+    job = factories.CopyJobFactory(
+        organization=acme, target=target, requested_by=alice, status=CopyStatus.RUNNING
+    )
+    # No session holds the job's runner lock: its worker is gone (killed mid-copy).
+
+    listed = client_for(alice).get(confirm_url()).content.decode()
+    page = client_for(alice).get(job.get_absolute_url()).content.decode()
+
+    job.refresh_from_db()
+    assert job.status == CopyStatus.FAILED
+    assert "worker was interrupted" in job.error and "nothing was copied" in job.error
+    assert "worker was interrupted" in page
+    assert "every 1s" not in page  # the page stops polling
+    assert "Running" not in listed
+    assert rows(Contact, target) == []
+    assert ada.pk  # the source is untouched
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="advisory locks: PostgreSQL")
+def test_a_job_another_worker_is_running_is_not_run_twice(acme, target, alice):
+    ada = new_contact(acme, alice)
+    job = factories.CopyJobFactory(
+        organization=acme,
+        target=target,
+        requested_by=alice,
+        status=CopyStatus.QUEUED,
+        ids=[ada.pk],
+        filters={},
+    )
+
+    with a_runner_of(job):
+        copy_job_execute(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == CopyStatus.QUEUED
+    assert rows(Contact, target) == []
