@@ -36,15 +36,7 @@ def list_rows(request: HttpRequest, companies: list[Company]) -> list[Company]:
     for the page, whatever its rows.
     """
     selectors.attach_list_details(companies, request.organization)
-    slug = request.organization.slug
-    detail_url = dv.pk_url("company_detail", slug)
-    row_url = dv.pk_url("company_row", slug)
-    delete_url = dv.pk_url("company_delete", slug)
-    for company in companies:
-        company.detail_url = detail_url(company.pk)
-        company.row_url = row_url(company.pk)
-        company.delete_url = delete_url(company.pk)
-        company.may_delete = dv.can_delete(request, company)
+    dv.attach_row_links(request, companies, "company")
     return companies
 
 

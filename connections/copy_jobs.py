@@ -77,11 +77,11 @@ def copy_job_execute(*, job_id: int) -> None:
     """Run a queued copy job and store its report (or its error); a job runs once."""
     # The worker has no request and no tenant scope; the job names both organizations.
     with scopes_disabled(), RunnerLock(job_id) as held:
+        if not held:
+            return  # another process is running it
         job = CopyJob.objects.select_related("organization", "target", "requested_by").get(
             pk=job_id
         )
-        if not held:
-            return  # another process is running it
         started = CopyJob.objects.filter(pk=job.pk, status=CopyStatus.QUEUED).update(
             status=CopyStatus.RUNNING, started_at=timezone.now()
         )

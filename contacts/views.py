@@ -28,16 +28,9 @@ def list_rows(request: HttpRequest, contacts: list[Contact]) -> list[Contact]:
     """
     user, organization = request.user, request.organization
     selectors.attach_list_details(contacts, user, organization)
-    slug = organization.slug
-    detail_url = dv.pk_url("contact_detail", slug)
-    row_url = dv.pk_url("contact_row", slug)
-    delete_url = dv.pk_url("contact_delete", slug)
-    company_url = dv.pk_url("company_detail", slug)
+    dv.attach_row_links(request, contacts, "contact")
+    company_url = dv.pk_url("company_detail", organization.slug)
     for contact in contacts:
-        contact.detail_url = detail_url(contact.pk)
-        contact.row_url = row_url(contact.pk)
-        contact.delete_url = delete_url(contact.pk)
-        contact.may_delete = dv.can_delete(request, contact)
         contact.company_links = [(company_url(pk), name) for pk, name in contact.primary_companies]
     return contacts
 

@@ -37,6 +37,23 @@ def pk_url(name: str, slug: str, *, key: str = "pk", **kwargs) -> Callable[[int]
     return lambda pk: f"{head}{int(pk)}{tail}"
 
 
+def attach_row_links(request: HttpRequest, records: list[DirectoryRecord], kind: str) -> None:
+    """Give each record of a list page its row's links and whether the reader may delete it.
+
+    `kind` is "contact" or "company": `detail_url`, `row_url` and `delete_url` come from
+    the `<kind>_detail`, `<kind>_row` and `<kind>_delete` URLs, each reversed once.
+    """
+    slug = request.organization.slug
+    detail_url = pk_url(f"{kind}_detail", slug)
+    row_url = pk_url(f"{kind}_row", slug)
+    delete_url = pk_url(f"{kind}_delete", slug)
+    for record in records:
+        record.detail_url = detail_url(record.pk)
+        record.row_url = row_url(record.pk)
+        record.delete_url = delete_url(record.pk)
+        record.may_delete = can_delete(request, record)
+
+
 def can_delete(request: HttpRequest, record: DirectoryRecord) -> bool:
     """Its creator or an owner (who sees it) may delete a record (PRODUCT §3 rule 6)."""
     return record.created_by_id == request.user.pk or request.membership.role == Role.OWNER
