@@ -9,7 +9,7 @@ every contact affiliated with a company, a tenth of them private and some mentio
 member — set-based, with bulk inserts. Then copies everything the owner sees into a fresh
 target with `directory_duplicate` (the code the command and the worker run) and prints the
 time; a second run with skip-existing (everything is recognised, nothing is written)
-follows. Nothing here runs in the test suite; tests/connections/test_copy_benchmark.py
+follows. Nothing here runs in the test suite; tests/transfers/test_copy_benchmark.py
 runs it at a small scale.
 """
 
@@ -157,7 +157,7 @@ def measure(contacts: int, companies: int) -> dict:
     Besides the wall-clock time, the CPU time of this process and of its database
     backend: on a shared machine the wall clock includes waiting for the other loads.
     """
-    from connections.duplication import directory_duplicate
+    from transfers.duplication import directory_duplicate
 
     source, owner = build_source(contacts, companies)
     target = fresh_target(owner)

@@ -5,7 +5,7 @@ plus 100 organizations ("bench-001" … "bench-100") with 10,000 contacts and 2,
 companies each. Names mix Italian, French, German and Spanish first and last names
 (accents kept); every record has 1–3 emails and phones (E.164, as the forms store them)
 and addresses; companies and a tenth of the contacts have an Italian VAT number
-(normalized as `organizations.validators.normalize_vat` stores it). 20% of the records
+(normalized as `directory.validators.normalize_vat` stores it). 20% of the records
 are private, 5% mention a member in their description (with the matching mention row,
 as `organizations.mentions.sync_mentions` writes it); contacts work at 0–3 companies.
 

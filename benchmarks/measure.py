@@ -26,7 +26,8 @@ from companies import selectors as company_selectors
 from companies.models import Company
 from contacts import selectors as contact_selectors
 from contacts.models import Contact
-from organizations import directory_views, pagination
+from directory import pagination
+from directory import views as directory_views
 from organizations.models import Organization, User
 
 DEEP_PAGE = 10_000

@@ -10,7 +10,7 @@ from companies.models import (
     CompanyMention,
     CompanyPhone,
 )
-from organizations.directory_admin import DirectoryRecordAdmin, detail_inline
+from directory.admin import DirectoryRecordAdmin, detail_inline
 
 
 @admin.register(Company)

@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
-from organizations.directory_forms import TaxNumbersMixin
+from directory.forms import TaxNumbersMixin
 from organizations.models import Organization, RecordType, Sector, User
 
 

@@ -4,13 +4,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from organizations.directory import (
-    AddressBase,
+from directory.models import (
     DirectoryRecord,
-    EmailBase,
     MentionBase,
-    PhoneBase,
-    detail_constraints,
+    contact_point_models,
+    list_entry_field,
 )
 from organizations.scoping import TenantModel
 
@@ -19,22 +17,8 @@ class Company(DirectoryRecord):
     """An organization of the network; read it through `Company.objects.visible_to(...)`."""
 
     name = models.CharField(_("name"), max_length=200)
-    type = models.ForeignKey(
-        "organizations.RecordType",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("type"),
-    )
-    sector = models.ForeignKey(
-        "organizations.Sector",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("sector"),
-    )
+    type = list_entry_field("organizations.RecordType", _("type"))
+    sector = list_entry_field("organizations.Sector", _("sector"))
 
     class Meta:
         verbose_name = _("company")
@@ -65,46 +49,9 @@ class Company(DirectoryRecord):
         return CompanyMention
 
 
-class CompanyEmail(EmailBase):
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="emails")
-
-    class Meta(EmailBase.Meta):
-        constraints = detail_constraints("companyemail", "company")
-        indexes = [models.Index(fields=["organization", "email"], name="companyemail_email")]
-
-
-class CompanyPhone(PhoneBase):
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="phones")
-
-    class Meta(PhoneBase.Meta):
-        constraints = detail_constraints("companyphone", "company")
-        indexes = [models.Index(fields=["organization", "number"], name="companyphone_number")]
-
-
-class CompanyAddress(AddressBase):
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="addresses")
-
-    class Meta(AddressBase.Meta):
-        verbose_name_plural = _("company addresses")
-        constraints = detail_constraints("companyaddress", "company")
-
-
-class CompanyMention(MentionBase):
-    """A member mentioned in a company's description."""
-
-    target_field = "company"
-
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="mentions")
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "company", "user"], name="companymention_unique"
-            )
-        ]
-        indexes = [
-            models.Index(fields=["organization", "user", "company"], name="companymention_user")
-        ]
+CompanyEmail, CompanyPhone, CompanyAddress, CompanyMention = contact_point_models(
+    Company, addresses_plural=_("company addresses")
+)
 
 
 class Affiliation(TenantModel):

@@ -7,14 +7,13 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from companies.models import Affiliation, Company, CompanyEmail, CompanyPhone
-from organizations.detail_rows import (
+from directory.detail_rows import (
     attach_detail_rows,
     attach_first_email_and_phone,
     with_detail_rows,
 )
-from organizations.models import Organization, User
-from organizations.pagination import BoundedCount
-from organizations.search import (
+from directory.pagination import BoundedCount
+from directory.search import (
     InIds,
     Way,
     candidates,
@@ -32,6 +31,7 @@ from organizations.search import (
     union,
     whole_query,
 )
+from organizations.models import Organization, User
 
 SORTS = {
     # Every order in both directions, each ending on the unique id for the keyset cursor

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from companies.models import Affiliation, Company
-from organizations.directory_services import (
+from directory.services import (
     check_tenant_links,
     normalize_tax_numbers,
     replace_details,

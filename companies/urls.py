@@ -4,7 +4,7 @@ from companies import views
 
 urlpatterns = [
     path("", views.company_list, name="company_list"),
-    path("new/", views.company_create, name="company_create"),
+    path("new/", views.company_edit, name="company_create"),
     path("autocomplete/", views.company_autocomplete, name="company_autocomplete"),
     path("<int:pk>/", views.company_detail, name="company_detail"),
     path("<int:pk>/edit/", views.company_edit, name="company_edit"),

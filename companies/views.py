@@ -2,22 +2,20 @@
 
 from django.apps import apps
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from companies import selectors, services
 from companies.forms import CompanyForm, PersonForm
 from companies.models import Company
-from organizations import directory_views as dv
-from organizations.models import RecordType, Sector
-from organizations.pagination import bounded_count, keyset_paginate
+from directory import views as dv
+from organizations.http import search_text
+from organizations.models import Sector
 from organizations.permissions import directory_required
-from organizations.search import search_capped
-from organizations.visibility import Visibility
 
 
 def _visible_contacts(request: HttpRequest):
@@ -54,43 +52,16 @@ def company_list(request: HttpRequest, slug: str) -> HttpResponse:
         sector_id=params.filters["sector"],
         visibility=params.filters["visibility"],
     )
-    total, more = bounded_count(companies)
-    page = keyset_paginate(
-        selectors.with_list_details(companies),
-        order=params.order(selectors.SORTS),
-        per_page=dv.PER_PAGE,
-        after=params.after,
-        before=params.before,
+    return dv.list_page(
+        request,
+        Company,
+        params,
+        companies,
+        sorts=selectors.SORTS,
+        with_details=selectors.with_list_details,
+        rows=list_rows,
+        sectors=Sector.objects.filter(organization=organization),
     )
-    list_rows(request, page.items)
-    capped = search_capped(params.q, total)
-    context = {
-        "page": page,
-        "params": params,
-        "total": total,
-        # A capped search counts only its candidates: more may match.
-        "total_more": more or capped,
-        "search_capped": capped,
-        "types": RecordType.objects.filter(organization=organization),
-        "sectors": Sector.objects.filter(organization=organization),
-        "visibilities": Visibility.choices,
-        "sorts": [
-            (dv.RELEVANCE, _("Best match")),
-            ("name", _("Name")),
-            ("-created", _("Newest")),
-            ("-updated", _("Recently updated")),
-            ("-name", _("Name, Z to A")),
-            ("created", _("Oldest")),
-            ("updated", _("Least recently updated")),
-        ],
-        "sort_links": dv.sort_links(
-            params, {"name": "name", "created": "-created", "updated": "-updated"}
-        ),
-    }
-    template = "companies/company_list.html"
-    if request.htmx and request.htmx.target == "company-results":
-        template = "companies/_company_results.html"
-    return render(request, template, context)
 
 
 @directory_required
@@ -118,67 +89,33 @@ def company_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-def _save(request: HttpRequest, company: Company | None) -> HttpResponse:
+@directory_required
+def company_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    """Create (no `pk`) or edit a company: the form and its detail rows."""
     user, organization = request.user, request.organization
+    company = selectors.company_for_user(user, organization, pk) if pk is not None else None
     data = request.POST if request.method == "POST" else None
     form = CompanyForm(data, instance=company, organization=organization, user=user)
-    submitted = dv.bound_formsets(request, company)
-    if data is not None and form.is_valid() and all(f.is_valid() for f in submitted.values()):
-        details = {name: formset.rows() for name, formset in submitted.items()}
-        try:
-            if company is None:
-                company = services.company_create(
-                    organization=organization,
-                    created_by=user,
-                    fields=form.record_fields(),
-                    **details,
-                )
-                messages.success(request, _("Company %(name)s created.") % {"name": company})
-            else:
-                services.company_update(company=company, fields=form.record_fields(), **details)
-                messages.success(request, _("Company %(name)s saved.") % {"name": company})
-        except ValidationError as error:
-            dv.apply_service_errors(error, form, submitted)
-        else:
-            return redirect("company_detail", slug=organization.slug, pk=company.pk)
-    return render(
+    return dv.save_record(
         request,
-        "companies/company_form.html",
-        {
-            "form": form,
-            "formsets": dv.all_formsets(request, company, submitted),
-            "company": company,
-        },
-        status=400 if data is not None else 200,
+        Company,
+        company,
+        form=form,
+        create=lambda **details: services.company_create(
+            organization=organization, created_by=user, fields=form.record_fields(), **details
+        ),
+        update=lambda **details: services.company_update(
+            company=company, fields=form.record_fields(), **details
+        ),
+        messages_for=(_("Company %(name)s created."), _("Company %(name)s saved.")),
     )
 
 
-@directory_required
-def company_create(request: HttpRequest, slug: str) -> HttpResponse:
-    return _save(request, None)
-
-
-@directory_required
-def company_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    company = selectors.company_for_user(request.user, request.organization, pk)
-    if request.method == "POST":
-        dv.refuse_foreign_visibility_change(request, company)
-    return _save(request, company)
-
-
-@directory_required
-def company_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """GET asks for confirmation; POST deletes (creator or owner only)."""
-    company = selectors.company_for_user(request.user, request.organization, pk)
-    dv.require_delete_right(request, company)
-    if request.method != "POST":
-        return render(request, "companies/company_confirm_delete.html", {"company": company})
-    name = str(company)
-    services.company_delete(company=company)
-    if request.htmx:
-        return HttpResponse("")
-    messages.success(request, _("Company %(name)s deleted.") % {"name": name})
-    return redirect("company_list", slug=slug)
+company_delete = dv.delete_view(
+    find=selectors.company_for_user,
+    delete=lambda company: services.company_delete(company=company),
+    deleted_message=gettext_lazy("Company %(name)s deleted."),
+)
 
 
 @directory_required
@@ -186,28 +123,19 @@ def company_row(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """One list row, read-only (GET) or as an in-place quick-edit form (?edit=1, POST)."""
     user, organization = request.user, request.organization
     company = selectors.company_for_user(user, organization, pk)
-    if request.method == "POST" or request.GET.get("edit"):
-        if request.method == "POST":
-            dv.refuse_foreign_visibility_change(request, company)
-        form = CompanyForm(
-            request.POST or None, instance=company, organization=organization, user=user
-        )
-        for name in list(form.fields):
-            if name not in ("name", "type", "sector"):
-                del form.fields[name]
-        if request.method == "POST" and form.is_valid():
-            fields = {name: form.cleaned_data[name] for name in ("name", "type", "sector")}
-            services.company_update(company=company, fields=fields)
-        else:
-            return render(
-                request,
-                "companies/_company_row_form.html",
-                {"form": form, "company": company},
-                status=400 if request.method == "POST" else 200,
-            )
+    form = CompanyForm(request.POST or None, instance=company, organization=organization, user=user)
+    fields = ("name", "type", "sector")
     visible = Company.objects.visible_to(user, organization).filter(pk=company.pk)
-    company = selectors.with_list_details(visible).get()
-    return render(request, "companies/_company_rows.html", {"rows": list_rows(request, [company])})
+    return dv.edit_row(
+        request,
+        company,
+        form=form,
+        fields=fields,
+        update=lambda: services.company_update(
+            company=company, fields={name: form.cleaned_data[name] for name in fields}
+        ),
+        shown=lambda: list_rows(request, [selectors.with_list_details(visible).get()]),
+    )
 
 
 @require_POST
@@ -248,7 +176,7 @@ def company_person_remove(request: HttpRequest, slug: str, pk: int, affiliation_
 @directory_required
 def company_autocomplete(request: HttpRequest, slug: str) -> HttpResponse:
     """Options for pickers: visible companies matching ?q=, at most ten."""
-    q = dv.search_text(request, limit=100)
+    q = search_text(request, limit=100)
     companies = (
         selectors.company_search(request.user, request.organization, q=q).order_by("name", "id")[
             :10

@@ -37,10 +37,12 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # The floors of the house, ground first (see docs/architecture.md).
     "organizations",
+    "directory",
     "contacts",
     "companies",
     "attachments",
     "connections",
+    "transfers",
 ]
 
 MIDDLEWARE = [
@@ -95,7 +97,7 @@ else:
     # than they take to run — 250 ms of a 500 ms search at 600,000 contacts.
     # No parallel query: a page's queries are short, and a search takes the first rows
     # an index finds as its candidates, which must be the same rows on every load
-    # (organizations.search.FIRST_FOUND), not whichever worker answers first.
+    # (directory.search.FIRST_FOUND), not whichever worker answers first.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = (
         f"{options.get('options', '')} -c jit=off -c max_parallel_workers_per_gather=0"

@@ -13,6 +13,7 @@ tenant_urlpatterns = [
     path("companies/", include("companies.urls")),
     path("", include("attachments.urls")),
     path("", include("connections.urls")),
+    path("", include("transfers.urls")),
 ]
 
 urlpatterns = [

@@ -12,9 +12,10 @@ from companies.models import Company
 from connections.selectors import projects_visible_to, tickets_visible_to
 from contacts import selectors as contact_selectors
 from contacts.models import Contact
-from organizations.directory_views import RELEVANCE, search_text
+from directory.pagination import bounded_count
+from directory.views import RELEVANCE
+from organizations.http import search_text
 from organizations.models import Invitation, Membership, Role
-from organizations.pagination import bounded_count
 from organizations.permissions import directory_required
 
 # How many of each kind the search dropdown shows; the full page shows more.

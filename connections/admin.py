@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from connections.models import Connection, CopyJob, Project, Task, Ticket
+from connections.models import Connection, Project, Task, Ticket
 
 
 class ConnectionInline(admin.TabularInline):
@@ -125,30 +125,3 @@ class ConnectionAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["created_at"]
     show_full_result_count = False
-
-
-@admin.register(CopyJob)
-class CopyJobAdmin(admin.ModelAdmin):
-    """Copies between organizations, read-only: who asked, from where to where, how it went."""
-
-    list_display = [
-        "id",
-        "organization",
-        "target",
-        "requested_by",
-        "kind",
-        "status",
-        "contacts_done",
-        "companies_done",
-        "created_at",
-        "finished_at",
-    ]
-    list_filter = ["status", "kind"]
-    search_fields = ["organization__name", "target__name", "requested_by__email"]
-    list_select_related = ["organization", "target", "requested_by"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from connections import duplication_views, views
+from connections import views
 
 task_urlpatterns = [
     path("new/", views.task_create, name="task_create"),
@@ -42,7 +42,4 @@ urlpatterns = [
     path("projects/", include(project_urlpatterns)),
     path("tickets/", include(ticket_urlpatterns)),
     path("connections/", include(connection_urlpatterns)),
-    path("copies/", duplication_views.copy_list, name="copy_list"),
-    path("copies/preview/", duplication_views.copy_preview, name="copy_preview"),
-    path("copies/<int:pk>/", duplication_views.copy_job_detail, name="copy_job_detail"),
 ]

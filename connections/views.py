@@ -33,9 +33,10 @@ from connections.models import (
     TicketPriority,
     TicketStatus,
 )
-from organizations.directory_views import ListParams, apply_service_errors, search_text
+from directory.pagination import bounded_count, keyset_paginate
+from directory.views import ListParams, apply_service_errors
+from organizations.http import search_text
 from organizations.models import Role
-from organizations.pagination import bounded_count, keyset_paginate
 from organizations.permissions import directory_required
 
 PER_PAGE = 50

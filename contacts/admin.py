@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from contacts.models import Contact, ContactAddress, ContactEmail, ContactMention, ContactPhone
-from organizations.directory_admin import DirectoryRecordAdmin, detail_inline
+from directory.admin import DirectoryRecordAdmin, detail_inline
 
 
 @admin.register(Contact)

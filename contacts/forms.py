@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import Company
 from contacts.models import Contact
 from contacts.services import CompanyChoice
-from organizations.directory_forms import TaxNumbersMixin
+from directory.forms import TaxNumbersMixin
 from organizations.models import Organization, RecordType, User
 
 

@@ -4,13 +4,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from organizations.directory import (
-    AddressBase,
+from directory.models import (
     DirectoryRecord,
-    EmailBase,
     MentionBase,
-    PhoneBase,
-    detail_constraints,
+    contact_point_models,
+    list_entry_field,
 )
 
 
@@ -25,14 +23,7 @@ class Contact(DirectoryRecord):
         blank=True,
         help_text=_("Business role, e.g. “Chief Executive Officer”."),
     )
-    type = models.ForeignKey(
-        "organizations.RecordType",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("type"),
-    )
+    type = list_entry_field("organizations.RecordType", _("type"))
     fiscal_code = models.CharField(_("fiscal code"), max_length=32, blank=True)
 
     class Meta:
@@ -69,43 +60,6 @@ class Contact(DirectoryRecord):
         return ContactMention
 
 
-class ContactEmail(EmailBase):
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="emails")
-
-    class Meta(EmailBase.Meta):
-        constraints = detail_constraints("contactemail", "contact")
-        indexes = [models.Index(fields=["organization", "email"], name="contactemail_email")]
-
-
-class ContactPhone(PhoneBase):
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="phones")
-
-    class Meta(PhoneBase.Meta):
-        constraints = detail_constraints("contactphone", "contact")
-        indexes = [models.Index(fields=["organization", "number"], name="contactphone_number")]
-
-
-class ContactAddress(AddressBase):
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="addresses")
-
-    class Meta(AddressBase.Meta):
-        verbose_name_plural = _("contact addresses")
-        constraints = detail_constraints("contactaddress", "contact")
-
-
-class ContactMention(MentionBase):
-    """A member mentioned in a contact's description."""
-
-    target_field = "contact"
-
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="mentions")
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "contact", "user"], name="contactmention_unique"
-            )
-        ]
-        indexes = [
-            models.Index(fields=["organization", "user", "contact"], name="contactmention_user")
-        ]
+ContactEmail, ContactPhone, ContactAddress, ContactMention = contact_point_models(
+    Contact, addresses_plural=_("contact addresses")
+)

@@ -16,13 +16,12 @@ from django.shortcuts import get_object_or_404
 
 from companies.models import Affiliation, Company
 from contacts.models import Contact, ContactEmail, ContactPhone
-from organizations.detail_rows import (
+from directory.detail_rows import (
     attach_detail_rows,
     attach_first_email_and_phone,
     with_detail_rows,
 )
-from organizations.models import Organization, User
-from organizations.search import (
+from directory.search import (
     FIRST_FOUND,
     InIds,
     Way,
@@ -41,6 +40,7 @@ from organizations.search import (
     union,
     whole_query,
 )
+from organizations.models import Organization, User
 
 SORTS = {
     # Every order in both directions, each ending on the unique id for the keyset cursor

@@ -7,7 +7,7 @@ from django.db import transaction
 from companies.models import Affiliation, Company
 from companies.services import company_create
 from contacts.models import Contact
-from organizations.directory_services import (
+from directory.services import (
     check_tenant_links,
     normalize_tax_numbers,
     replace_details,

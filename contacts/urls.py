@@ -4,7 +4,7 @@ from contacts import views
 
 urlpatterns = [
     path("", views.contact_list, name="contact_list"),
-    path("new/", views.contact_create, name="contact_create"),
+    path("new/", views.contact_edit, name="contact_create"),
     path("autocomplete/", views.contact_autocomplete, name="contact_autocomplete"),
     path("<int:pk>/", views.contact_detail, name="contact_detail"),
     path("<int:pk>/edit/", views.contact_edit, name="contact_edit"),

@@ -1,22 +1,18 @@
 """Contact pages: list, detail (the hub), create, edit, delete, autocomplete."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from companies.models import Company
 from contacts import selectors, services
 from contacts.forms import ContactForm
 from contacts.models import Contact
-from organizations import directory_views as dv
-from organizations.models import RecordType
-from organizations.pagination import bounded_count, keyset_paginate
+from directory import views as dv
+from organizations.http import search_text
 from organizations.permissions import directory_required
-from organizations.search import search_capped
-from organizations.visibility import Visibility
 
 
 def list_rows(request: HttpRequest, contacts: list[Contact]) -> list[Contact]:
@@ -49,15 +45,6 @@ def contact_list(request: HttpRequest, slug: str) -> HttpResponse:
         visibility=params.filters["visibility"],
         company_id=params.filters["company"],
     )
-    total, more = bounded_count(contacts)
-    page = keyset_paginate(
-        selectors.with_list_details(contacts),
-        order=params.order(selectors.SORTS),
-        per_page=dv.PER_PAGE,
-        after=params.after,
-        before=params.before,
-    )
-    list_rows(request, page.items)
     filter_company = None
     if params.filters["company"]:
         filter_company = (
@@ -65,35 +52,17 @@ def contact_list(request: HttpRequest, slug: str) -> HttpResponse:
             .filter(pk=params.filters["company"])
             .first()
         )
-    capped = search_capped(params.q, total)
-    context = {
-        "page": page,
-        "params": params,
-        "total": total,
-        # A capped search counts only its candidates: more may match.
-        "total_more": more or capped,
-        "search_capped": capped,
-        "types": RecordType.objects.filter(organization=organization),
-        "visibilities": Visibility.choices,
-        "filter_company": filter_company,
-        "any_company_query": params.querystring(company=None),
-        "sorts": [
-            (dv.RELEVANCE, _("Best match")),
-            ("name", _("Name")),
-            ("-created", _("Newest")),
-            ("-updated", _("Recently updated")),
-            ("-name", _("Name, Z to A")),
-            ("created", _("Oldest")),
-            ("updated", _("Least recently updated")),
-        ],
-        "sort_links": dv.sort_links(
-            params, {"name": "name", "created": "-created", "updated": "-updated"}
-        ),
-    }
-    template = "contacts/contact_list.html"
-    if request.htmx and request.htmx.target == "contact-results":
-        template = "contacts/_contact_results.html"
-    return render(request, template, context)
+    return dv.list_page(
+        request,
+        Contact,
+        params,
+        contacts,
+        sorts=selectors.SORTS,
+        with_details=selectors.with_list_details,
+        rows=list_rows,
+        filter_company=filter_company,
+        any_company_query=params.querystring(company=None),
+    )
 
 
 @directory_required
@@ -110,76 +79,41 @@ def contact_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-def _save(request: HttpRequest, contact: Contact | None) -> HttpResponse:
-    """Create or edit a contact: the form, its detail rows and the primary company."""
+@directory_required
+def contact_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    """Create (no `pk`) or edit a contact: the form, its detail rows and the primary company."""
     user, organization = request.user, request.organization
+    contact = selectors.contact_for_user(user, organization, pk) if pk is not None else None
     data = request.POST if request.method == "POST" else None
     form = ContactForm(data, instance=contact, organization=organization, user=user)
-    submitted = dv.bound_formsets(request, contact)
-    if data is not None and form.is_valid() and all(f.is_valid() for f in submitted.values()):
-        details = {name: formset.rows() for name, formset in submitted.items()}
-        try:
-            if contact is None:
-                contact = services.contact_create(
-                    organization=organization,
-                    created_by=user,
-                    fields=form.record_fields(),
-                    company=form.company_choice(),
-                    **details,
-                )
-                messages.success(request, _("Contact %(name)s created.") % {"name": contact})
-            else:
-                services.contact_update(
-                    contact=contact,
-                    user=user,
-                    fields=form.record_fields(),
-                    company=form.company_choice(),
-                    **details,
-                )
-                messages.success(request, _("Contact %(name)s saved.") % {"name": contact})
-        except ValidationError as error:
-            dv.apply_service_errors(error, form, submitted)
-        else:
-            return redirect("contact_detail", slug=organization.slug, pk=contact.pk)
-    return render(
+    return dv.save_record(
         request,
-        "contacts/contact_form.html",
-        {
-            "form": form,
-            "formsets": dv.all_formsets(request, contact, submitted),
-            "contact": contact,
-        },
-        status=400 if data is not None else 200,
+        Contact,
+        contact,
+        form=form,
+        create=lambda **details: services.contact_create(
+            organization=organization,
+            created_by=user,
+            fields=form.record_fields(),
+            company=form.company_choice(),
+            **details,
+        ),
+        update=lambda **details: services.contact_update(
+            contact=contact,
+            user=user,
+            fields=form.record_fields(),
+            company=form.company_choice(),
+            **details,
+        ),
+        messages_for=(_("Contact %(name)s created."), _("Contact %(name)s saved.")),
     )
 
 
-@directory_required
-def contact_create(request: HttpRequest, slug: str) -> HttpResponse:
-    return _save(request, None)
-
-
-@directory_required
-def contact_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    contact = selectors.contact_for_user(request.user, request.organization, pk)
-    if request.method == "POST":
-        dv.refuse_foreign_visibility_change(request, contact)
-    return _save(request, contact)
-
-
-@directory_required
-def contact_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """GET asks for confirmation; POST deletes (creator or owner only)."""
-    contact = selectors.contact_for_user(request.user, request.organization, pk)
-    dv.require_delete_right(request, contact)
-    if request.method != "POST":
-        return render(request, "contacts/contact_confirm_delete.html", {"contact": contact})
-    name = str(contact)
-    services.contact_delete(contact=contact)
-    if request.htmx:
-        # The list removes the row in place; the message shows on the next page load.
-        return HttpResponse("")
-    messages.success(request, _("Contact %(name)s deleted.") % {"name": name})
-    return redirect("contact_list", slug=slug)
+contact_delete = dv.delete_view(
+    find=selectors.contact_for_user,
+    delete=lambda contact: services.contact_delete(contact=contact),
+    deleted_message=gettext_lazy("Contact %(name)s deleted."),
+)
 
 
 @directory_required
@@ -187,37 +121,24 @@ def contact_row(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """One list row, read-only (GET) or as an in-place quick-edit form (?edit=1, POST)."""
     user, organization = request.user, request.organization
     contact = selectors.contact_for_user(user, organization, pk)
-    if request.method == "POST" or request.GET.get("edit"):
-        if request.method == "POST":
-            dv.refuse_foreign_visibility_change(request, contact)
-        form = ContactForm(
-            request.POST or None,
-            instance=contact,
-            organization=organization,
-            user=user,
-        )
-        for name in list(form.fields):
-            if name not in ("first_name", "last_name", "role", "type"):
-                del form.fields[name]
-        if request.method == "POST" and form.is_valid():
-            services.contact_update(contact=contact, user=user, fields=form.record_fields())
-        else:
-            return render(
-                request,
-                "contacts/_contact_row_form.html",
-                {"form": form, "contact": contact},
-                status=400 if request.method == "POST" else 200,
-            )
-    contact = selectors.with_list_details(
-        Contact.objects.visible_to(user, organization).filter(pk=contact.pk)
-    ).get()
-    return render(request, "contacts/_contact_rows.html", {"rows": list_rows(request, [contact])})
+    form = ContactForm(request.POST or None, instance=contact, organization=organization, user=user)
+    visible = Contact.objects.visible_to(user, organization).filter(pk=contact.pk)
+    return dv.edit_row(
+        request,
+        contact,
+        form=form,
+        fields=("first_name", "last_name", "role", "type"),
+        update=lambda: services.contact_update(
+            contact=contact, user=user, fields=form.record_fields()
+        ),
+        shown=lambda: list_rows(request, [selectors.with_list_details(visible).get()]),
+    )
 
 
 @directory_required
 def contact_autocomplete(request: HttpRequest, slug: str) -> HttpResponse:
     """Options for pickers: visible contacts matching ?q=, at most ten."""
-    q = dv.search_text(request, limit=100)
+    q = search_text(request, limit=100)
     contacts = (
         selectors.contact_search(request.user, request.organization, q=q).order_by(
             "last_name", "first_name", "id"

@@ -1,7 +1,17 @@
 """Mentions: who a record's description names, resolved to this organization's readers."""
 
-from organizations.markup import mentioned_emails
+import re
+
 from organizations.models import Membership, Organization, Role
+
+# A mention is "@" followed by the member's email address; the autocomplete inserts
+# exactly this token, and people can type it by hand.
+MENTION_RE = re.compile(r"(?<![\w@])@([A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,})")
+
+
+def mentioned_emails(text: str) -> set[str]:
+    """Return the lower-cased email addresses mentioned in `text`."""
+    return {match.lower().rstrip(".") for match in MENTION_RE.findall(text or "")}
 
 
 def mention_readers(organization: Organization, emails: set[str]):

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from organizations import list_views, views
+from organizations import settings_views, views
 
 account_urlpatterns = [
     path("signup/", views.signup, name="signup"),
@@ -44,16 +44,16 @@ invitation_urlpatterns = [
 ]
 
 tenant_urlpatterns = [
-    path("settings/", list_views.organization_settings, name="organization_settings"),
-    path("settings/<str:kind>/", list_views.list_entry_add, name="list_entry_add"),
+    path("settings/", settings_views.organization_settings, name="organization_settings"),
+    path("settings/<str:kind>/", settings_views.list_entry_add, name="list_entry_add"),
     path(
         "settings/<str:kind>/<int:pk>/rename/",
-        list_views.list_entry_rename,
+        settings_views.list_entry_rename,
         name="list_entry_rename",
     ),
     path(
         "settings/<str:kind>/<int:pk>/delete/",
-        list_views.list_entry_delete,
+        settings_views.list_entry_delete,
         name="list_entry_delete",
     ),
     path("members/", views.member_list, name="member_list"),

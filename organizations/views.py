@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organizations import services
-from organizations.directory_views import search_text
 from organizations.forms import (
     InvitationForm,
     MembershipRoleForm,
@@ -22,6 +21,7 @@ from organizations.forms import (
     SignupForm,
     ThrottledLoginForm,
 )
+from organizations.http import search_text
 from organizations.models import Invitation, Membership, Role
 from organizations.permissions import owner_required, require_role
 from organizations.scoping import scopes_disabled

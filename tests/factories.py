@@ -189,7 +189,7 @@ class CopyJobFactory(TenantFactory):
     """A finished copy of contacts from `organization` into `target`."""
 
     class Meta:
-        model = "connections.CopyJob"
+        model = "transfers.CopyJob"
 
     organization = factory.SubFactory(OrganizationFactory)
     target = factory.SubFactory(OrganizationFactory)

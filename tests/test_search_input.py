@@ -4,8 +4,8 @@ longest query of every kind of word."""
 import pytest
 from django.urls import reverse
 
-from connections.duplication import directory_duplicate
 from tests import factories
+from transfers.duplication import directory_duplicate
 
 SEARCHES = [
     "contact_list",

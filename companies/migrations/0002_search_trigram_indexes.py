@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from organizations.trigram import trigram_indexes
+from directory.trigram import trigram_indexes
 
 INDEXES = [
     ("companies_company", "company_trgm_name", "UPPER(name)"),

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from organizations.search_indexes import search_indexes
+from directory.search_indexes import search_indexes
 
 # One index for the record's own columns read as one text (companies.selectors
 # SEARCH_DOCUMENT, in the same order), one for the emails.

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from organizations.trigram import trigram_indexes
+from directory.trigram import trigram_indexes
 
 INDEXES = [
     ("contacts_contact", "contact_trgm_first_name", "UPPER(first_name)"),

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from organizations.search_indexes import ordered_prefix_indexes
+from directory.search_indexes import ordered_prefix_indexes
 
 
 class Migration(migrations.Migration):

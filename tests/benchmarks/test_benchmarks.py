@@ -13,9 +13,9 @@ from benchmarks import environment, generate
 from companies.models import Affiliation, Company, CompanyMention
 from connections.models import Connection
 from contacts.models import Contact, ContactEmail, ContactMention, ContactPhone
-from organizations.markup import mentioned_emails
+from directory.validators import normalize_phone, normalize_vat
+from organizations.mentions import mentioned_emails
 from organizations.models import Membership, Organization, Role, User
-from organizations.validators import normalize_phone, normalize_vat
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = generate.Plan.at(0.0003)

@@ -165,7 +165,7 @@ ROUTES = [
     ),
     Route("connection_remove", connection, "post", WORKERS_POST),
     # Copying to another organization (alice is also a member of Globex): owners only;
-    # a copy job is seen by its requester alone (tests/connections/test_copy_jobs.py).
+    # a copy job is seen by its requester alone (tests/transfers/test_copy_jobs.py).
     Route("copy_preview", none, "post", OWNER_ONLY, copy_data),
     Route("copy_list", none, "get", OWNER_ONLY),
     Route("copy_list", none, "post", DELETE_POST, copy_data),

@@ -193,7 +193,7 @@ def test_the_contact_list_walks_every_visible_contact_once_in_each_order(
 
 @pytest.mark.django_db
 def test_a_search_walks_every_match_once_by_relevance_with_ties(acme, bob, client_for, monkeypatch):
-    from organizations import directory_views
+    from directory import views as directory_views
 
     monkeypatch.setattr(directory_views, "PER_PAGE", 5)
     with scopes_disabled():

@@ -1,0 +1,126 @@
+"""Writes shared by contacts and companies: details, tax numbers, mentions."""
+
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from directory.models import MAX_DETAILS, DirectoryRecord
+from directory.validators import normalize_fiscal_code, normalize_phone, normalize_vat
+from organizations.mentions import mention_names, mention_readers, sync_mentions
+from organizations.models import Organization
+from organizations.scoping import TenantModel
+
+DETAIL_NAMES = {
+    "emails": _("emails"),
+    "phones": _("phones"),
+    "addresses": _("addresses"),
+}
+ADDRESS_FIELDS = ("street", "postal_code", "city", "region", "country")
+
+__all__ = ["mention_names", "mention_readers", "sync_mentions"]
+
+
+def check_detail_limits(**details: Sequence) -> None:
+    """Refuse more than three emails, phones or addresses, naming the field."""
+    errors = {
+        name: _("At most %(max)d %(what)s are allowed; you gave %(count)d.")
+        % {"max": MAX_DETAILS, "what": DETAIL_NAMES[name], "count": len(rows)}
+        for name, rows in details.items()
+        if rows is not None and len(rows) > MAX_DETAILS
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def normalize_tax_numbers(record: DirectoryRecord, organization: Organization) -> None:
+    """Validate and normalize the record's VAT number (and fiscal code, if it has one)."""
+    country = (record.tax_country or organization.default_country or "").upper()
+    record.tax_country = record.tax_country.upper() if record.tax_country else ""
+    errors = {}
+    try:
+        record.vat_number = normalize_vat(record.vat_number, country)
+    except ValidationError as error:
+        errors["vat_number"] = error
+    if hasattr(record, "fiscal_code"):
+        try:
+            record.fiscal_code = normalize_fiscal_code(record.fiscal_code, country)
+        except ValidationError as error:
+            errors["fiscal_code"] = error
+    if errors:
+        raise ValidationError(errors)
+
+
+def clean_emails(rows: Iterable[dict]) -> list[dict]:
+    cleaned = []
+    for row in rows:
+        email = (row.get("email") or "").strip()
+        try:
+            validate_email(email)
+        except ValidationError as error:
+            raise ValidationError(
+                {"emails": _("“%(value)s” is not a valid email address.") % {"value": email}}
+            ) from error
+        cleaned.append({"label": row.get("label") or "work", "email": email.lower()})
+    return cleaned
+
+
+def clean_phones(rows: Iterable[dict], default_country: str) -> list[dict]:
+    cleaned = []
+    for row in rows:
+        try:
+            number = normalize_phone((row.get("number") or "").strip(), default_country)
+        except ValidationError as error:
+            raise ValidationError({"phones": error.messages}) from error
+        cleaned.append({"label": row.get("label") or "work", "number": number})
+    return cleaned
+
+
+def clean_addresses(rows: Iterable[dict]) -> list[dict]:
+    cleaned = []
+    for row in rows:
+        values = {field: (row.get(field) or "").strip() for field in ADDRESS_FIELDS}
+        values["country"] = values["country"].upper()
+        if not any(values.values()):
+            continue
+        cleaned.append({"label": row.get("label") or "office", **values})
+    return cleaned
+
+
+def replace_details(record: DirectoryRecord, *, emails=None, phones=None, addresses=None) -> None:
+    """Replace the record's emails, phones and addresses (None leaves a kind untouched).
+
+    Rows are validated and normalized here as well as in forms: the limits and formats
+    hold for every caller, including commands and the duplication service.
+    """
+    check_detail_limits(emails=emails, phones=phones, addresses=addresses)
+    organization = record.organization
+    owner = {record._meta.model_name: record}
+    for related_name, rows, clean in [
+        ("emails", emails, clean_emails),
+        ("phones", phones, lambda r: clean_phones(r, organization.default_country)),
+        ("addresses", addresses, clean_addresses),
+    ]:
+        if rows is None:
+            continue
+        rows = clean(rows)
+        check_detail_limits(**{related_name: rows})
+        manager = getattr(record, related_name)
+        manager.all().delete()
+        manager.model.objects.bulk_create(
+            manager.model(organization=organization, position=index, **owner, **row)
+            for index, row in enumerate(rows)
+        )
+
+
+def check_tenant_links(record: DirectoryRecord) -> None:
+    """Refuse a foreign key (type, sector) that points into another organization."""
+    for field in record._meta.concrete_fields:
+        if not field.is_relation or not issubclass(field.related_model, TenantModel):
+            continue
+        if field.name == "organization":
+            continue
+        related = getattr(record, field.name)
+        if related is not None and related.organization_id != record.organization_id:
+            raise ValidationError({field.name: _("Choose a value from this organization.")})
