@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before whitenoise, so static files carry the same headers as pages.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "config.middleware.DebugErrorPagesWithoutCSPMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -245,18 +246,26 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 # Browser features no Rolo page uses, denied to the pages and anything they embed
-# (config.middleware.PermissionsPolicyMiddleware).
+# (config.middleware.PermissionsPolicyMiddleware). Payment and passkeys too, until a page
+# needs them: then allow that one feature for "self" only.
 PERMISSIONS_POLICY = {
     "accelerometer": [],
+    "browsing-topics": [],
     "camera": [],
     "display-capture": [],
     "geolocation": [],
     "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
     "magnetometer": [],
     "microphone": [],
     "midi": [],
     "payment": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
     "usb": [],
+    "xr-spatial-tracking": [],
 }
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.test import Client
 from django.urls import reverse
 
+from config.middleware import permissions_policy
 from organizations.models import Organization, Role
 from tests import factories
 
@@ -23,8 +25,10 @@ STRICT_POLICY = (
     "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 PERMISSIONS_POLICY = (
-    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
-    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+    "accelerometer=(), browsing-topics=(), camera=(), display-capture=(), "
+    "geolocation=(), gyroscope=(), hid=(), idle-detection=(), magnetometer=(), "
+    "microphone=(), midi=(), payment=(), publickey-credentials-get=(), "
+    "screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
 )
 NONCE_RE = re.compile(r"'nonce-([A-Za-z0-9_\-]+)'")
 
@@ -270,6 +274,27 @@ def test_an_admin_changelist_runs_under_the_policy(client, records):
     assert refused_markup(change) == []
 
 
+def test_only_djangos_debug_error_pages_go_without_the_policy_and_only_under_debug(
+    client_for, alice, settings
+):
+    client = client_for(alice)
+    settings.DEBUG = True
+
+    debug_not_found = client.get("/o/acme/contacts/999999/")
+    debug_page = client.get(reverse("dashboard", kwargs={"slug": "acme"}))
+    settings.DEBUG = False
+    not_found = client.get("/o/acme/contacts/999999/")
+
+    assert debug_not_found.status_code == 404
+    assert "Content-Security-Policy" not in debug_not_found  # Django's technical 404
+    assert debug_page["Content-Security-Policy"] == STRICT_POLICY
+    assert not_found["Content-Security-Policy"] == STRICT_POLICY
+
+
+def test_a_feature_can_be_allowed_to_rolo_itself():
+    assert permissions_policy({"camera": [], "payment": ["self"]}) == "camera=(), payment=(self)"
+
+
 # What the pages contain
 
 
@@ -297,6 +322,15 @@ def test_pages_for_people_not_logged_in_contain_nothing_the_policy_refuses(clien
         assert response.status_code == 200, name
         assert_security_headers(response)
         assert refused_markup(response) == [], name
+
+
+def test_the_csrf_failure_page_styles_itself_with_the_nonce(db):
+    response = Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "x"})
+
+    assert response.status_code == 403
+    assert policy_nonce(response) is not None
+    assert_security_headers(response)
+    assert refused_markup(response) == []
 
 
 def test_a_forbidden_page_contains_nothing_the_policy_refuses(client_for, gina):

@@ -41,6 +41,7 @@ CSP_MESSAGES = (
     "Content-Security-Policy",
     "Refused to",
     "evalDisallowed",
+    "Permissions-Policy header",  # a feature name Chromium does not know
 )
 
 
