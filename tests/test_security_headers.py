@@ -122,8 +122,9 @@ def records(acme, alice, bob, carol, gina, globex):
     factories.connect(project, company)
     factories.connect(ticket, contact)
     factories.MembershipFactory(organization=globex, user=alice, role=Role.OWNER)
+    # Queued, not running: on PostgreSQL a running job without a worker is marked failed.
     job = factories.CopyJobFactory(
-        organization=acme, target=globex, requested_by=alice, status="running", report={}
+        organization=acme, target=globex, requested_by=alice, status="queued", report={}
     )
     return {
         "company": company,
@@ -167,6 +168,7 @@ def main_pages(records) -> list[tuple[str, dict]]:
         (url("company_edit", pk=company.pk), {}),
         (url("company_autocomplete") + "?q=In", htmx),
         (url("member_autocomplete") + "?q=bo", htmx),
+        (url("project_autocomplete") + "?q=Mig", htmx),
         (url("project_list"), {}),
         (url("project_detail", pk=project.pk), {}),
         (url("project_create"), {}),
