@@ -3,6 +3,10 @@
 Without Chromium or Playwright the browser tests are skipped with the reason shown;
 with REQUIRE_E2E=1 (as .ci/run sets) they fail instead, so CI cannot pass silently.
 
+Every page these fixtures open is watched: a Content-Security-Policy violation the browser
+reports (an inline style or script, an eval, a resource from elsewhere) fails the test that
+caused it, so each journey also proves the pages work under the policy.
+
 Later journeys reuse the `browser`, `page`, `new_page` and `login` fixtures:
 
     @pytest.mark.e2e
@@ -30,6 +34,38 @@ CHROMIUM_ARGS = [
 ]
 TIMEOUT_MS = 15_000
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# How Chromium words a refusal by the Content-Security-Policy in the console, and what
+# htmx logs when its allowEval setting (off in base.html) refuses an expression.
+CSP_MESSAGES = (
+    "Content Security Policy",
+    "Content-Security-Policy",
+    "Refused to",
+    "evalDisallowed",
+    "Permissions-Policy header",  # a feature name Chromium does not know
+)
+
+
+def csp_violation(text: str) -> bool:
+    """Whether a console message or page error reports a refusal by the policy."""
+    return any(marker in text for marker in CSP_MESSAGES)
+
+
+def watch_for_csp_violations(context) -> list[str]:
+    """Collect, from every page of `context`, what the policy refused; return the list."""
+    violations: list[str] = []
+
+    def on_console(message) -> None:
+        if csp_violation(message.text):
+            violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    def on_error(error) -> None:
+        text = str(error.error)
+        if csp_violation(text):
+            violations.append(f"{error.page.url if error.page else '?'}: {text}")
+
+    context.on("console", on_console)
+    context.on("weberror", on_error)
+    return violations
 
 
 def chromium_path() -> str | None:
@@ -69,22 +105,31 @@ def browser() -> Iterator:
 def new_page(browser, request) -> Iterator[Callable]:
     """Return a factory of pages, each in its own context (its own cookies: its own user)."""
     contexts = []
+    violations: list[str] = []
 
     def make():
         context = browser.new_context(locale="en-US")
         context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
+        contexts.append((context, watch_for_csp_violations(context)))
         return context.new_page()
 
     yield make
+    for _context, found in contexts:
+        violations.extend(found)
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
-    for number, context in enumerate(contexts):
-        if failed:
+    for number, (context, _found) in enumerate(contexts):
+        if failed or violations:
             # Keep what each browser showed when the test failed, for the CI log.
             ARTIFACTS.mkdir(exist_ok=True)
             for page in context.pages:
                 page.screenshot(path=ARTIFACTS / f"{request.node.name}-{number}.png")
         context.close()
+    if violations:
+        pytest.fail(
+            "The Content-Security-Policy refused something on the pages visited:\n"
+            + "\n".join(violations),
+            pytrace=False,
+        )
 
 
 @pytest.fixture
