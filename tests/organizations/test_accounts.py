@@ -5,7 +5,9 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from organizations import throttle
@@ -537,3 +539,46 @@ def test_inactive_users_cannot_log_in(client):
 
     assert response.status_code == 200
     assert not logged_in_user(client).is_authenticated
+
+
+def test_password_reset_is_limited_per_email_whether_or_not_it_has_an_account(
+    client, alice, settings
+):
+    settings.PASSWORD_RESET_LIMIT_PER_EMAIL = 2
+    refusals = []
+    for email in ("alice@example.com", "nobody@example.com"):
+        for _ in range(2):
+            assert client.post(reverse("password_reset"), {"email": email}).status_code == 302
+        refusals.append(client.post(reverse("password_reset"), {"email": email}))
+
+    assert all(refused.status_code == 200 for refused in refusals)
+    assert "Too many reset requests. Please wait" in refusals[0].text
+    assert refusals[0].context["form"].errors == refusals[1].context["form"].errors
+    assert len(mail.outbox) == 2  # the two for alice, which still work
+    other = client.post(reverse("password_reset"), {"email": "other@example.com"})
+    assert other.status_code == 302  # other addresses go on
+
+
+def test_password_reset_is_limited_per_client_address(client, alice, settings):
+    settings.PASSWORD_RESET_LIMIT_PER_IP = 2
+    for number in range(2):
+        client.post(reverse("password_reset"), {"email": f"person{number}@example.com"})
+
+    refused = client.post(reverse("password_reset"), {"email": "alice@example.com"})
+    elsewhere = client.post(
+        reverse("password_reset"), {"email": "alice@example.com"}, REMOTE_ADDR=OWNER
+    )
+
+    assert "Too many reset requests." in refused.text
+    assert elsewhere.status_code == 302
+    assert [message.to for message in mail.outbox] == [["alice@example.com"]]
+
+
+def test_signup_costs_the_same_queries_and_mails_for_a_registered_address(client, alice):
+    with CaptureQueriesContext(connection) as new:
+        sign_up(client, "dora@example.com")
+    with CaptureQueriesContext(connection) as taken:
+        sign_up(client, "alice@example.com")
+
+    assert len(new) == len(taken)
+    assert [m.to for m in mail.outbox] == [["dora@example.com"], ["alice@example.com"]]
