@@ -103,6 +103,18 @@ class ThrottledLoginForm(AuthenticationForm):
         return self.cleaned_data
 
 
+class ThrottledAdminLoginForm(ThrottledLoginForm):
+    """The admin's login: staff only, and throttled like the other login page."""
+
+    required_css_class = "required"
+
+    def confirm_login_allowed(self, user: User) -> None:
+        super().confirm_login_allowed(user)
+        if not user.is_staff:
+            # Said like a wrong password, so the admin does not tell who has an account.
+            raise self.get_invalid_login_error()
+
+
 class ThrottledPasswordResetForm(PasswordResetForm):
     """Django's reset form (same answer for any address), limited per address and email."""
 

@@ -582,3 +582,23 @@ def test_signup_costs_the_same_queries_and_mails_for_a_registered_address(client
 
     assert len(new) == len(taken)
     assert [m.to for m in mail.outbox] == [["dora@example.com"], ["alice@example.com"]]
+
+
+def test_the_admin_login_is_throttled_too_and_only_for_staff(client, alice, settings):
+    operator = factories.UserFactory(email="ops@example.com", is_staff=True, is_superuser=True)
+    admin_login = reverse("admin:login")
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        client.post(admin_login, login_data("ops@example.com", "wrong"), REMOTE_ADDR=ATTACKER)
+
+    refused = client.post(
+        admin_login, login_data("ops@example.com", PASSWORD), REMOTE_ADDR=ATTACKER
+    )
+    not_staff = client.post(admin_login, login_data("alice@example.com", PASSWORD))
+    operator_elsewhere = client.post(
+        admin_login, login_data("ops@example.com", PASSWORD), REMOTE_ADDR=OWNER
+    )
+
+    assert "Too many failed attempts." in refused.text
+    assert not_staff.status_code == 200
+    assert operator_elsewhere.status_code == 302
+    assert logged_in_user(client) == operator
