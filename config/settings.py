@@ -110,7 +110,10 @@ else:
     ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://rolo")}
+# The default cache is a table in the database (created by a migration), so every worker
+# and server shares the login and sign-up counters without another service; CACHE_URL
+# moves it, e.g. to Redis. A per-process cache (locmem) is flagged by `check --deploy`.
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://rolo_cache")}
 
 AUTH_USER_MODEL = "organizations.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -124,11 +127,25 @@ LOGIN_REDIRECT_URL = "organization_list"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-# Login throttling: after this many failures for one email (or many more from one
-# address) within the window, further attempts are refused until the window passes.
+# Login throttling (organizations/throttle.py, README "Configuration"). Failures are
+# counted per (email, client address), per client address and per email; past a limit,
+# each further failure doubles the wait, from LOGIN_BACKOFF_BASE up to LOGIN_BACKOFF_MAX
+# seconds. Counts are forgotten LOGIN_FAILURE_WINDOW seconds after the last failure.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_FAILURE_LIMIT_PER_IP = env.int("LOGIN_FAILURE_LIMIT_PER_IP", default=30)
-LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)
+LOGIN_FAILURE_LIMIT_PER_ACCOUNT = env.int("LOGIN_FAILURE_LIMIT_PER_ACCOUNT", default=100)
+LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=24 * 60 * 60)
+LOGIN_BACKOFF_BASE = env.int("LOGIN_BACKOFF_BASE", default=30)
+LOGIN_BACKOFF_MAX = env.int("LOGIN_BACKOFF_MAX", default=15 * 60)
+# Sign-up and password-reset requests (each sends an email) per client address and per
+# email address within RATE_LIMIT_WINDOW seconds.
+SIGNUP_LIMIT_PER_IP = env.int("SIGNUP_LIMIT_PER_IP", default=10)
+SIGNUP_LIMIT_PER_EMAIL = env.int("SIGNUP_LIMIT_PER_EMAIL", default=3)
+PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", default=10)
+PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
+RATE_LIMIT_WINDOW = env.int("RATE_LIMIT_WINDOW", default=60 * 60)
+# A sign-up link (mailed to prove the address) works for this many seconds.
+SIGNUP_LINK_MAX_AGE = env.int("SIGNUP_LINK_MAX_AGE", default=24 * 60 * 60)
 
 INVITATION_MAX_AGE = env.int("INVITATION_MAX_AGE", default=7 * 24 * 60 * 60)
 # A search ranks at most this many candidates per way of matching (name prefix, name
@@ -269,7 +286,11 @@ PERMISSIONS_POLICY = {
     "usb": [],
     "xr-spatial-tracking": [],
 }
-if env.bool("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+# How many proxies of yours append to X-Forwarded-For: the client address used for
+# throttling is the entry that many places from the right (README "Configuration").
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 

@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from organizations.forms import ThrottledAdminLoginForm
 from organizations.models import Invitation, Membership, Organization, RecordType, Sector, User
+
+# The admin's login page is a way in too: it is throttled like /accounts/login/.
+admin.site.login_form = ThrottledAdminLoginForm
 
 
 @admin.register(User)

@@ -1,6 +1,7 @@
-"""System checks that keep the schema ready to be distributed by organization."""
+"""System checks: tenant models ready to be distributed; a cache all workers share."""
 
 from django.apps import apps
+from django.conf import settings
 from django.core import checks
 from django.db import models
 
@@ -59,3 +60,25 @@ def check_tenant_model(model: type[TenantModel]) -> list[checks.CheckMessage]:
                 )
             )
     return errors
+
+
+PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def check_shared_cache(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Production needs a cache all workers share: the login throttle counts in it."""
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if settings.DEBUG or backend not in PER_PROCESS_CACHES:
+        return []
+    return [
+        checks.Warning(
+            f"The default cache ({backend}) is private to each worker process, so login "
+            "and sign-up throttling counts in each worker apart and forgets on restart.",
+            hint="Unset CACHE_URL (the database cache) or point it at Redis.",
+            id="rolo.W001",
+        )
+    ]

@@ -3,30 +3,67 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    BaseUserCreationForm,
+    PasswordResetForm,
+)
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from organizations import throttle
 from organizations.models import Membership, Organization, Role, User
 
 
-class SignupForm(BaseUserCreationForm):
-    """Create an account from an email address, a name and a password."""
+class SignupForm(forms.Form):
+    """The first step of signing up: the address, proved by a link mailed to it."""
+
+    email = forms.EmailField(
+        label=_("Email address"), widget=forms.EmailInput(attrs={"autofocus": True})
+    )
+
+    error_messages = {
+        "throttled": _("Too many sign-up requests. Please wait %(wait)s and try again."),
+    }
+
+    def __init__(self, *args, request: HttpRequest, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        email = self.cleaned_data.get("email")
+        if email:
+            # Counted whether or not an account exists, so the answer does not tell.
+            wait = throttle.rate_limit_wait(
+                "signup",
+                [
+                    (throttle.client_address(self.request), settings.SIGNUP_LIMIT_PER_IP),
+                    (email, settings.SIGNUP_LIMIT_PER_EMAIL),
+                ],
+            )
+            if wait:
+                raise ValidationError(
+                    self.error_messages["throttled"],
+                    code="throttled",
+                    params={"wait": throttle.wait_text(wait)},
+                )
+        return self.cleaned_data
+
+
+class SignupFinishForm(BaseUserCreationForm):
+    """The second step, from the mailed link: a name and a password for the proved address."""
 
     class Meta:
         model = User
-        fields = ("email", "full_name")
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(_("An account with this email address already exists."))
-        return email
+        fields = ("full_name",)
 
 
 class ThrottledLoginForm(AuthenticationForm):
-    """Email + password login that refuses further attempts after repeated failures."""
+    """Email + password login, slowed down after repeated failures (see throttle.py)."""
 
     username = forms.EmailField(
         label=_("Email address"), widget=forms.EmailInput(attrs={"autofocus": True})
@@ -36,7 +73,8 @@ class ThrottledLoginForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": _("Email address and password do not match."),
         "locked_out": _(
-            "Too many failed attempts. Please wait %(minutes)s minutes or reset your password."
+            "Too many failed attempts. Please wait %(wait)s before trying again, "
+            "or reset your password."
         ),
     }
 
@@ -47,19 +85,67 @@ class ThrottledLoginForm(AuthenticationForm):
     def clean(self):
         email = self.cleaned_data.get("username") or ""
         password = self.cleaned_data.get("password")
-        if email and throttle.is_locked_out(self.request, email):
-            raise ValidationError(
-                self.error_messages["locked_out"],
-                code="locked_out",
-                params={"minutes": max(1, settings.LOGIN_FAILURE_WINDOW // 60)},
-            )
+        if email:
+            wait = throttle.login_wait(self.request, email)
+            if wait > 0:
+                raise ValidationError(
+                    self.error_messages["locked_out"],
+                    code="locked_out",
+                    params={"wait": throttle.wait_text(wait)},
+                )
         if email and password:
             self.user_cache = authenticate(self.request, username=email, password=password)
             if self.user_cache is None:
-                throttle.record_failure(self.request, email)
+                throttle.login_failed(self.request, email)
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
-            throttle.reset_failures(self.request, email)
+            throttle.login_succeeded(self.request, email)
+        return self.cleaned_data
+
+
+class ThrottledAdminLoginForm(ThrottledLoginForm):
+    """The admin's login: staff only, and throttled like the other login page."""
+
+    required_css_class = "required"
+
+    def confirm_login_allowed(self, user: User) -> None:
+        super().confirm_login_allowed(user)
+        if not user.is_staff:
+            # Said like a wrong password, so the admin does not tell who has an account.
+            raise self.get_invalid_login_error()
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form (same answer for any address), limited per address and email."""
+
+    error_messages = {
+        "throttled": _(
+            "Too many reset requests. Please wait %(wait)s, and look for the emails "
+            "already sent (also in the spam folder)."
+        ),
+    }
+
+    def __init__(self, *args, request: HttpRequest, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean(self):
+        email = (self.cleaned_data.get("email") or "").strip().lower()
+        if email:
+            # Mails already sent to the owner keep working, so this cannot lock them out.
+            wait = throttle.rate_limit_wait(
+                "password-reset",
+                [
+                    (throttle.client_address(self.request), settings.PASSWORD_RESET_LIMIT_PER_IP),
+                    (email, settings.PASSWORD_RESET_LIMIT_PER_EMAIL),
+                ],
+            )
+            if wait:
+                raise ValidationError(
+                    self.error_messages["throttled"],
+                    code="throttled",
+                    params={"wait": throttle.wait_text(wait)},
+                )
         return self.cleaned_data
 
 

@@ -1,9 +1,11 @@
 """Resolve the organization of every /o/<slug>/ URL once, and run the request in its scope."""
 
 import re
+from urllib.parse import urlsplit
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
+from django_htmx.http import HttpResponseClientRedirect
 
 from organizations.models import Membership
 from organizations.scoping import scope, scopes_disabled
@@ -28,6 +30,11 @@ class TenantMiddleware:
     user does not belong to are the same 404, so neither can be told from the other.
     One query reads all the user's memberships: the current one, and the others for
     the organization switcher and the "Copy to…" targets (`request.my_memberships`).
+
+    Access is decided on every request, so a page left open stops working at once when
+    its session ends or its user leaves the organization. An htmx request from such a
+    page is told to load a whole page (the login page, or the 404 page) instead of
+    having a fragment swapped in or silently dropped.
     """
 
     def __init__(self, get_response):
@@ -43,11 +50,20 @@ class TenantMiddleware:
         match = TENANT_PATH.match(request.path_info)
         if match is None:
             return self.get_response(request)
+        is_htmx = request.headers.get("HX-Request") == "true"
         if not request.user.is_authenticated:
+            if is_htmx:
+                # Back to the page the fragment was on, not to the fragment's own URL.
+                page = urlsplit(request.headers.get("HX-Current-URL", "")).path
+                return HttpResponseClientRedirect(redirect_to_login(page or request.path).url)
             return redirect_to_login(request.get_full_path())
         memberships = my_memberships(request.user)
         membership = next((m for m in memberships if m.organization.slug == match["slug"]), None)
         if membership is None:
+            if is_htmx:
+                response = HttpResponseNotFound()
+                response["HX-Refresh"] = "true"
+                return response
             raise Http404("No such organization.")
         request.organization = membership.organization
         request.membership = membership

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from organizations.scoping import ScopedManager, TenantModel
@@ -45,6 +46,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Mixed into the session hash: a new value ends every session ("Log out everywhere").
+    session_version = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     objects = UserManager()
 
@@ -73,6 +76,23 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        """The password's HMAC, as Django's, plus the session version when there is one."""
+        if not self.session_version:
+            # Sessions from before the field existed keep their hash.
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "organizations.User.get_session_auth_hash",
+            f"{self.password}:{self.session_version}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def end_all_sessions(self) -> None:
+        """Invalidate every session of this user, wherever it is (the hash no longer matches)."""
+        self.session_version = get_random_string(32)
+        self.save(update_fields=["session_version"])
 
 
 class Plan(models.TextChoices):

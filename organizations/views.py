@@ -1,28 +1,35 @@
 """Views for accounts, organizations, members and invitations."""
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView, PasswordResetView
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from organizations import services
+from organizations import services, throttle
 from organizations.forms import (
     InvitationForm,
     MembershipRoleForm,
     OrganizationForm,
+    SignupFinishForm,
     SignupForm,
     ThrottledLoginForm,
+    ThrottledPasswordResetForm,
 )
 from organizations.http import search_text
-from organizations.models import Invitation, Membership, Role
+from organizations.models import Invitation, Membership, Role, User
 from organizations.permissions import owner_required, require_role
 from organizations.scoping import scopes_disabled
 
@@ -30,6 +37,42 @@ from organizations.scoping import scopes_disabled
 class RoloLoginView(LoginView):
     form_class = ThrottledLoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: ThrottledLoginForm) -> HttpResponse:
+        response = super().form_valid(form)
+        # This browser now proves the owner: the per-account ceiling no longer applies to it.
+        throttle.remember_browser(self.request, response, form.get_user().email)
+        return response
+
+
+class RoloPasswordResetView(PasswordResetView):
+    form_class = ThrottledPasswordResetForm
+
+    def get_form_kwargs(self) -> dict:
+        return super().get_form_kwargs() | {"request": self.request}
+
+
+class RoloPasswordResetConfirmView(PasswordResetConfirmView):
+    """Set a new password from a mailed link, then log in at once, throttles cleared."""
+
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        # The link proves the account is theirs: others' failed guesses no longer count.
+        throttle.clear_account(form.user.email)
+        return response
+
+
+@require_POST
+@login_required
+def logout_everywhere(request: HttpRequest) -> HttpResponse:
+    """End every session of the user but this one (which gets a new key)."""
+    request.user.end_all_sessions()
+    update_session_auth_hash(request, request.user)
+    messages.success(request, _("You were logged out of every other browser and device."))
+    return redirect("password_change")
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -41,16 +84,94 @@ def _safe_next(request: HttpRequest) -> str | None:
     return None
 
 
+SIGNUP_SALT = "rolo.signup"
+
+
 def signup(request: HttpRequest) -> HttpResponse:
+    """Sign up, step one: mail a link to the address; the answer is the same for any address.
+
+    A new address gets a signed link that finishes signing up; an address that already has
+    an account gets a note saying so, with links to log in and to reset the password.
+    """
     if request.user.is_authenticated:
         return redirect("organization_list")
-    form = SignupForm(request.POST or None, initial={"email": request.GET.get("email", "")})
+    form = SignupForm(
+        request.POST or None, request=request, initial={"email": request.GET.get("email", "")}
+    )
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        email = form.cleaned_data["email"]
+        next_url = _safe_next(request) or ""
+        if User.objects.filter(email__iexact=email).exists():
+            context = {
+                "email": email,
+                "login_url": request.build_absolute_uri(reverse("login")),
+                "reset_url": request.build_absolute_uri(reverse("password_reset")),
+            }
+            subject = _("Someone tried to sign up to Rolo with your address")
+            template = "registration/signup_exists_email.txt"
+        else:
+            token = signing.dumps({"email": email, "next": next_url}, salt=SIGNUP_SALT)
+            context = {
+                "email": email,
+                "url": request.build_absolute_uri(reverse("signup_finish", args=[token])),
+                "hours": settings.SIGNUP_LINK_MAX_AGE // 3600,
+            }
+            subject = _("Finish creating your Rolo account")
+            template = "registration/signup_email.txt"
+        send_mail(
+            subject=subject,
+            message=render_to_string(template, context),
+            from_email=None,
+            recipient_list=[email],
+        )
+        return redirect("signup_sent")
+    return render(request, "registration/signup.html", {"form": form, "next": _safe_next(request)})
+
+
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "registration/signup_sent.html",
+        {"hours": settings.SIGNUP_LINK_MAX_AGE // 3600},
+    )
+
+
+def signup_finish(request: HttpRequest, token: str) -> HttpResponse:
+    """Sign up, step two: the mailed link proves the address; choose a name and password."""
+    try:
+        claim = signing.loads(token, salt=SIGNUP_SALT, max_age=settings.SIGNUP_LINK_MAX_AGE)
+    except signing.BadSignature:
+        return render(request, "registration/signup_invalid.html", status=404)
+    email = claim["email"]
+    if User.objects.filter(email__iexact=email).exists():
+        # The link was used already (or the address signed up another way): log in instead.
+        return render(
+            request, "registration/signup_invalid.html", {"used": True, "email": email}, status=404
+        )
+    form = SignupFinishForm(request.POST or None, instance=User(email=email))
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                user = form.save()
+        except IntegrityError:
+            # The same link, posted twice at once: the first one made the account.
+            return render(
+                request,
+                "registration/signup_invalid.html",
+                {"used": True, "email": email},
+                status=404,
+            )
+        if request.user.is_authenticated:
+            logout(request)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to Rolo! Create your first organization."))
-        return redirect(_safe_next(request) or "organization_list")
-    return render(request, "registration/signup.html", {"form": form, "next": _safe_next(request)})
+        next_url = claim.get("next") or ""
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = ""
+        return redirect(next_url or "organization_list")
+    return render(request, "registration/signup_finish.html", {"form": form, "email": email})
 
 
 @login_required

@@ -62,10 +62,26 @@ def _tasks_run_immediately(settings):
     forget_task_backends()  # the settings fixture restores TASKS after this
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(request):
+    """Every test that can reach the database starts and ends with an empty cache.
+
+    The default cache is a table in the test database: a transactional test (the browser
+    tests) commits to it and its flush leaves it alone, so it is emptied here. A test
+    without the database cannot use the cache at all.
+    """
+    if not (
+        request.node.get_closest_marker("django_db")
+        or DATABASE_FIXTURES & set(request.fixturenames)
+    ):
+        yield
+        return
     from django.core.cache import cache
 
+    request.getfixturevalue("db")
     cache.clear()
     yield
     cache.clear()

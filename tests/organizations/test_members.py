@@ -198,10 +198,15 @@ def test_a_logged_out_post_accepts_nothing(client, invited, unscoped):
 
 
 def test_signing_up_from_the_link_returns_to_the_invitation(client, invited):
-    response = client.post(
+    client.post(
         reverse("signup") + f"?email=dora%40example.com&next={invited}",
+        {"email": "dora@example.com", "next": invited},
+    )
+    signup_link = re.search(r"https?://[^/\s]+(/accounts/signup/\S+/)", mail.outbox[-1].body)
+
+    response = client.post(
+        signup_link.group(1),
         {
-            "email": "dora@example.com",
             "full_name": "Dora",
             "password1": "a brand new passphrase 42",
             "password2": "a brand new passphrase 42",
@@ -211,6 +216,7 @@ def test_signing_up_from_the_link_returns_to_the_invitation(client, invited):
     assert response.status_code == 302
     assert response.url == invited
     assert "Accept invitation" in client.get(invited).text
+    assert client.post(invited).url == reverse("dashboard", kwargs={"slug": "acme"})
 
 
 def test_accepting_creates_the_membership_with_the_invited_role(client_for, acme, alice):

@@ -65,6 +65,38 @@ def test_check_deploy_warns_about_a_development_setup():
     assert "security.W018" in result.stderr  # DEBUG on
 
 
+@pytest.mark.parametrize("cache_url", ["locmemcache://", "dummycache://"])
+def test_check_deploy_warns_about_a_cache_private_to_each_worker(cache_url):
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env=PRODUCTION_ENV | {"CACHE_URL": cache_url},
+    )
+
+    assert result.returncode != 0
+    assert "rolo.W001" in result.stderr
+
+
+def test_the_default_cache_is_the_database_shared_by_every_worker(settings):
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+
+
+def test_a_fresh_database_has_the_cache_table_after_migrate(tmp_path):
+    env = {"DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}"}
+
+    assert manage("migrate", "--noinput", env=env).returncode == 0
+    result = manage(
+        "shell",
+        "-c",
+        "from django.core.cache import cache; cache.set('k', 'shared'); print(cache.get('k'))",
+        env=env,
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == "shared", result.stderr
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     # An empty value also shadows any SECRET_KEY a local .env file might hold.
     env = PRODUCTION_ENV | {"SECRET_KEY": ""}
