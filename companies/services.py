@@ -4,6 +4,7 @@ from django.db import transaction
 
 from companies.models import Affiliation, Company
 from directory.services import (
+    check_audience,
     check_tenant_links,
     normalize_tax_numbers,
     replace_details,
@@ -35,14 +36,19 @@ def company_create(
 def company_update(
     *,
     company: Company,
+    user: User,
     fields: dict,
     emails: list[dict] | None = None,
     phones: list[dict] | None = None,
     addresses: list[dict] | None = None,
 ) -> Company:
-    """Update a company's fields and details; a changed description re-resolves mentions."""
+    """Update a company's fields and details; a changed description re-resolves mentions.
+
+    On a private company only its creator may mention someone new (`check_audience`).
+    """
     for name, value in fields.items():
         setattr(company, name, value)
+    check_audience(company, editor=user)
     check_tenant_links(company)
     normalize_tax_numbers(company, company.organization)
     company.full_clean(exclude=["organization", "created_by"])

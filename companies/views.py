@@ -105,7 +105,7 @@ def company_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Http
             organization=organization, created_by=user, fields=form.record_fields(), **details
         ),
         update=lambda **details: services.company_update(
-            company=company, fields=form.record_fields(), **details
+            company=company, user=user, fields=form.record_fields(), **details
         ),
         messages_for=(_("Company %(name)s created."), _("Company %(name)s saved.")),
     )
@@ -132,7 +132,7 @@ def company_row(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         form=form,
         fields=fields,
         update=lambda: services.company_update(
-            company=company, fields={name: form.cleaned_data[name] for name in fields}
+            company=company, user=user, fields={name: form.cleaned_data[name] for name in fields}
         ),
         shown=lambda: list_rows(request, [selectors.with_list_details(visible).get()]),
     )

@@ -8,6 +8,7 @@ from companies.models import Affiliation, Company
 from companies.services import company_create
 from contacts.models import Contact
 from directory.services import (
+    check_audience,
     check_tenant_links,
     normalize_tax_numbers,
     replace_details,
@@ -65,9 +66,13 @@ def contact_update(
     addresses: list[dict] | None = None,
     company: CompanyChoice | None = None,
 ) -> Contact:
-    """Update a contact; a changed description re-resolves who is mentioned."""
+    """Update a contact; a changed description re-resolves who is mentioned.
+
+    On a private contact only its creator may mention someone new (`check_audience`).
+    """
     for name, value in fields.items():
         setattr(contact, name, value)
+    check_audience(contact, editor=user)
     check_tenant_links(contact)
     normalize_tax_numbers(contact, contact.organization)
     contact.full_clean(exclude=["organization", "created_by"])

@@ -8,9 +8,15 @@ from django.utils.translation import gettext as _
 
 from directory.models import MAX_DETAILS, DirectoryRecord
 from directory.validators import normalize_fiscal_code, normalize_phone, normalize_vat
-from organizations.mentions import mention_names, mention_readers, sync_mentions
-from organizations.models import Organization
+from organizations.mentions import (
+    mention_names,
+    mention_readers,
+    mentioned_emails,
+    sync_mentions,
+)
+from organizations.models import Organization, User
 from organizations.scoping import TenantModel
+from organizations.visibility import Visibility
 
 DETAIL_NAMES = {
     "emails": _("emails"),
@@ -111,6 +117,45 @@ def replace_details(record: DirectoryRecord, *, emails=None, phones=None, addres
         manager.model.objects.bulk_create(
             manager.model(organization=organization, position=index, **owner, **row)
             for index, row in enumerate(rows)
+        )
+
+
+def check_audience(record: DirectoryRecord, *, editor: User) -> None:
+    """Refuse a private record's description that names someone new, unless `editor` created it.
+
+    A mention lets a member see a private record, so adding one widens its audience,
+    and only the record's creator may change who sees it (PRODUCT §3.6). Anyone who
+    may edit the record may keep or remove mentions; owners gain no extra power. Only
+    a changed description is checked, before anything is saved.
+    """
+    if (
+        record.pk is None
+        or record.visibility != Visibility.PRIVATE
+        or record.created_by_id == editor.pk
+        or record.description == getattr(record, "_saved_description", None)
+    ):
+        return
+    mentioned = set(
+        record.mention_model()
+        .objects.filter(
+            organization=record.organization, **{record.mention_model().target_field: record}
+        )
+        .values_list("user_id", flat=True)
+    )
+    newcomers = sorted(
+        user.display_name
+        for user in mention_readers(record.organization, mentioned_emails(record.description))
+        if user.pk not in mentioned and user.pk != record.created_by_id
+    )
+    if newcomers:
+        raise ValidationError(
+            {
+                "description": _(
+                    "Only the person who created this private record can share it with "
+                    "more people. Remove the mention of %(names)s, or ask them to add it."
+                )
+                % {"names": ", ".join(newcomers)}
+            }
         )
 
 
