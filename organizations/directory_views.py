@@ -10,7 +10,7 @@ from django.urls import reverse
 from organizations.directory import DirectoryRecord
 from organizations.directory_forms import detail_formsets
 from organizations.directory_services import mention_names
-from organizations.markup import mentioned_emails, render_description
+from organizations.markup import highlight_mentions, mentioned_emails, render_description
 from organizations.models import Role
 from organizations.visibility import Visibility
 
@@ -198,6 +198,12 @@ def apply_service_errors(error: ValidationError, form, formsets: dict) -> None:
 
 
 def rendered_description(record: DirectoryRecord):
+    """The description's stored HTML, with the mentions of current members marked."""
+    html = record.description_html
+    if record.description and not html:
+        # Only a row written around save() (raw SQL) lacks its HTML; `render_descriptions`
+        # fills it for good, this keeps its page right until then.
+        html = render_description(record.description)
     # The members' names are read only for a description that mentions someone.
     names = mention_names(record.organization) if mentioned_emails(record.description) else {}
-    return render_description(record.description, names)
+    return highlight_mentions(html, names)
