@@ -8,6 +8,7 @@ from connections import selectors
 from connections.models import Project, Task, TaskStatus, Ticket, TicketStatus
 from connections.services import KEEP_CLIENT, ClientChoice
 from organizations.models import Organization, User
+from organizations.validators import validate_description_length
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -94,6 +95,7 @@ class ProjectForm(ClientFields, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organization = organization
         self.user = user
+        self.fields["description"].validators.append(validate_description_length)
         self.fields["budget"].widget.attrs.update({"min": "0", "step": "0.01"})
         # A client the editor cannot see stays where it is, unseen, unless they pick one.
         self.hidden_client = False
@@ -198,6 +200,7 @@ class TaskForm(forms.ModelForm):
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["description"].validators.append(validate_description_length)
         self.fields["assignee"].queryset = selectors.assignable_users(organization)
 
     def task_fields(self) -> dict:
@@ -223,6 +226,7 @@ class TicketForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organization = organization
         self.user = user
+        self.fields["description"].validators.append(validate_description_length)
         self.fields["assignee"].queryset = selectors.assignable_users(organization)
         if self.instance.pk and self.instance.project_id:
             self.initial.setdefault("project_id", self.instance.project_id)

@@ -7,13 +7,12 @@ rules (labels, limits, normalization, visibility) are written once.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from organizations.markup import render_description
 from organizations.mentions import sync_mentions
 from organizations.scoping import TenantModel
-from organizations.validators import format_phone
+from organizations.validators import format_phone, validate_description_length
 from organizations.visibility import MentionBase, Visibility, VisibleManager
 
 # PRODUCT §2: up to three of each, enforced by the form, the service and the database
@@ -91,24 +90,11 @@ class DirectoryRecord(TenantModel):
         stays as it is until someone edits it.
         """
         super().clean()
-        limit = settings.DESCRIPTION_MAX_LENGTH
-        changed = self.description != getattr(self, "_saved_description", None)
-        if changed and len(self.description) > limit:
-            raise ValidationError(
-                {
-                    "description": ValidationError(
-                        _(
-                            "A description can have at most %(limit)s characters; this one "
-                            "has %(count)s. Shorten it and save again."
-                        ),
-                        code="max_length",
-                        params={
-                            "limit": number_format(limit, force_grouping=True),
-                            "count": number_format(len(self.description), force_grouping=True),
-                        },
-                    )
-                }
-            )
+        if self.description != getattr(self, "_saved_description", None):
+            try:
+                validate_description_length(self.description)
+            except ValidationError as error:
+                raise ValidationError({"description": error}) from error
 
     def save(self, *args, **kwargs) -> None:
         """Save; when the description changed, render it and resolve its mentions (§3.7).

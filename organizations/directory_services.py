@@ -10,7 +10,12 @@ from organizations.directory import MAX_DETAILS, DirectoryRecord
 from organizations.mentions import mention_names, mention_readers, sync_mentions
 from organizations.models import Organization
 from organizations.scoping import TenantModel
-from organizations.validators import normalize_fiscal_code, normalize_phone, normalize_vat
+from organizations.validators import (
+    normalize_country,
+    normalize_fiscal_code,
+    normalize_phone,
+    normalize_vat,
+)
 
 DETAIL_NAMES = {
     "emails": _("emails"),
@@ -36,9 +41,13 @@ def check_detail_limits(**details: Sequence) -> None:
 
 def normalize_tax_numbers(record: DirectoryRecord, organization: Organization) -> None:
     """Validate and normalize the record's VAT number (and fiscal code, if it has one)."""
-    country = (record.tax_country or organization.default_country or "").upper()
-    record.tax_country = record.tax_country.upper() if record.tax_country else ""
     errors = {}
+    try:
+        record.tax_country = normalize_country(record.tax_country)
+    except ValidationError as error:
+        errors["tax_country"] = error
+        record.tax_country = ""
+    country = record.tax_country or (organization.default_country or "").upper()
     try:
         record.vat_number = normalize_vat(record.vat_number, country)
     except ValidationError as error:
