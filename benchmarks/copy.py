@@ -44,6 +44,7 @@ def build_source(contacts: int, companies: int):
 
     from companies.models import Affiliation, Company, CompanyEmail
     from contacts.models import Contact, ContactAddress, ContactEmail, ContactPhone
+    from directory.markup import render_description
     from organizations.models import Membership, Organization, RecordType, Role, Sector, User
     from organizations.scoping import scopes_disabled
 
@@ -87,6 +88,10 @@ def build_source(contacts: int, companies: int):
                 CompanyEmail(organization=source, company=c, email=f"info{c.pk}@company.example")
                 for c in rows
             )
+
+        def described(i: int) -> str:
+            return f"Met at fair {i}. Ask @{MEMBER}." if i % 20 == 0 else ""
+
         for start in range(0, contacts, CHUNK):
             rows = Contact.objects.bulk_create(
                 Contact(
@@ -95,7 +100,9 @@ def build_source(contacts: int, companies: int):
                     last_name=f"Last{i:07d}",
                     role="Buyer",
                     type=types[i % 3],
-                    description=f"Met at fair {i}. Ask @{MEMBER}." if i % 20 == 0 else "",
+                    description=described(i),
+                    # bulk_create skips save(), which renders the description.
+                    description_html=render_description(described(i)),
                     visibility="private" if i % 10 == 0 else "public",
                     created_by=owner,
                 )

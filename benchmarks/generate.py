@@ -7,7 +7,8 @@ companies each. Names mix Italian, French, German and Spanish first and last nam
 and addresses; companies and a tenth of the contacts have an Italian VAT number
 (normalized as `directory.validators.normalize_vat` stores it). 20% of the records
 are private, 5% mention a member in their description (with the matching mention row,
-as `organizations.mentions.sync_mentions` writes it); contacts work at 0–3 companies.
+as `organizations.mentions.sync_mentions` writes it, and the description's HTML as
+`directory.markup.render_description` stores it); contacts work at 0–3 companies.
 
 Two records exist to be measured: the first company of "bench" has exactly 1,000
 persons, the first contact works at three companies and has 20 connections (projects,
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from benchmarks import words
+from directory.markup import render_description
 from organizations.models import RecordType, Sector
 
 BIG_SLUG = "bench"
@@ -142,6 +144,7 @@ WITH w AS (
            %(last_names)s::text[] AS last_names,
            %(roles)s::text[] AS roles,
            %(notes)s::text[] AS notes,
+           %(notes_html)s::text[] AS notes_html,
            %(domains)s::text[] AS domains,
            %(countries)s::text[] AS countries,
            %(city_names)s::text[] AS city_names,
@@ -189,6 +192,30 @@ $$
 """
 
 
+MENTION_LEAD = " Follow-up with @"
+
+
+def _notes_html() -> list[str]:
+    """The renderer's HTML of each note, without its paragraph, in the order of NOTES.
+
+    The SQL builds a description's stored HTML from these pieces, which is right only
+    while rendering a note and a mention sentence is rendering each of them: checked
+    here for every combination, so a renderer change fails loudly instead of storing
+    HTML that `render_descriptions` would have to correct.
+    """
+    inner = []
+    for note in words.NOTES:
+        html = render_description(note)
+        if not (html.startswith("<p>") and html.endswith("</p>")):
+            raise RuntimeError(f"The note {note!r} does not render as one paragraph: {html}")
+        inner.append(html.removeprefix("<p>").removesuffix("</p>"))
+        for email in USER_EMAILS:
+            text = f"{note}{MENTION_LEAD}{email}."
+            if render_description(text) != f"<p>{inner[-1]}{MENTION_LEAD}{email}.</p>":
+                raise RuntimeError(f"{text!r} does not render as its pieces do.")
+    return inner
+
+
 def _record_columns(special: str) -> dict[str, str]:
     """SQL for what contacts and companies share: creator, visibility, mention, dates."""
     mentioned = f"(NOT {special} AND mod({_h(6)}, 20) = 0)"
@@ -202,9 +229,16 @@ def _record_columns(special: str) -> dict[str, str]:
         "mentioned": mentioned,
         "mention_user": f"(1 + mod({_h(7)}, 4))",
         "description": (
-            f"CASE WHEN {mentioned} THEN {_pick('w.notes', 8)} || ' Follow-up with @' "
+            f"CASE WHEN {mentioned} THEN {_pick('w.notes', 8)} || '{MENTION_LEAD}' "
             f"|| w.user_emails[1 + mod({_h(7)}, 4)] || '.' "
             f"WHEN mod({_h(8)}, 3) = 0 THEN {_pick('w.notes', 8)} ELSE '' END"
+        ),
+        # The same text as the app stores it rendered (see _notes_html).
+        "description_html": (
+            f"CASE WHEN {mentioned} THEN '<p>' || {_pick('w.notes_html', 8)} "
+            f"|| '{MENTION_LEAD}' || w.user_emails[1 + mod({_h(7)}, 4)] || '.</p>' "
+            f"WHEN mod({_h(8)}, 3) = 0 THEN '<p>' || {_pick('w.notes_html', 8)} || '</p>' "
+            "ELSE '' END"
         ),
         "visibility": (
             f"CASE WHEN NOT {special} AND mod({_h(4)}, 5) = 0 THEN 'private' ELSE 'public' END"
@@ -233,8 +267,8 @@ def _insert_contacts(cursor, plan: Plan, params: dict) -> None:
         + f"""
         INSERT INTO contacts_contact (
             id, organization_id, first_name, last_name, role, type_id, fiscal_code,
-            description, pec, vat_number, tax_country, visibility, created_by_id,
-            created_at, updated_at)
+            description, description_html, pec, vat_number, tax_country, visibility,
+            created_by_id, created_at, updated_at)
         SELECT
             %(contact_base)s + r.g, r.org_id,
             {_pick("w.first_names", 1)},
@@ -245,6 +279,7 @@ def _insert_contacts(cursor, plan: Plan, params: dict) -> None:
             CASE WHEN mod({_h(13)}, 10) < 6 THEN {_pick("r.type_ids", 13)} END,
             '',
             {columns["description"]},
+            {columns["description_html"]},
             '',
             CASE WHEN mod({_h(14)}, 10) = 0 THEN {_vat("5000000 + r.g")} ELSE '' END,
             CASE WHEN mod({_h(14)}, 10) = 0 THEN 'IT' ELSE '' END,
@@ -265,8 +300,8 @@ def _insert_companies(cursor, params: dict) -> None:
         WORDS_CTE
         + f"""
         INSERT INTO companies_company (
-            id, organization_id, name, type_id, sector_id, description, pec, vat_number,
-            tax_country, visibility, created_by_id, created_at, updated_at)
+            id, organization_id, name, type_id, sector_id, description, description_html,
+            pec, vat_number, tax_country, visibility, created_by_id, created_at, updated_at)
         SELECT
             %(company_base)s + r.g, r.org_id,
             {_pick("w.last_names", 52)} || ' '
@@ -275,6 +310,7 @@ def _insert_companies(cursor, params: dict) -> None:
             CASE WHEN mod({_h(13)}, 10) < 6 THEN {_pick("r.type_ids", 13)} END,
             CASE WHEN mod({_h(17)}, 10) < 9 THEN {_pick("r.sector_ids", 17)} END,
             {columns["description"]},
+            {columns["description_html"]},
             CASE WHEN mod({_h(18)}, 10) < 3
                  THEN 'pec' || (%(company_base)s + r.g) || '@pec.example.it' ELSE '' END,
             {_vat("r.g + 1")},
@@ -639,6 +675,7 @@ def generate(*, plan: Plan, log: Callable[[str], None] = print) -> Summary:
             "last_names": words.LAST_NAMES,
             "roles": words.ROLES,
             "notes": words.NOTES,
+            "notes_html": _notes_html(),
             "domains": words.EMAIL_DOMAINS,
             "countries": words.COUNTRIES,
             "city_names": [city for city, _, _ in words.CITIES],

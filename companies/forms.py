@@ -1,7 +1,9 @@
 """The company form and the contact-person form."""
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
@@ -34,8 +36,9 @@ class CompanyForm(TaxNumbersMixin, forms.ModelForm):
         self.fields["type"].queryset = RecordType.objects.filter(organization=organization)
         self.fields["sector"].queryset = Sector.objects.filter(organization=organization)
         self.fields["description"].help_text = _(
-            "Markdown is supported. Type @ to mention a member (or @ followed by their email)."
-        )
+            "Markdown is supported, up to %(limit)s characters. Type @ to mention a member "
+            "(or @ followed by their email)."
+        ) % {"limit": number_format(settings.DESCRIPTION_MAX_LENGTH, force_grouping=True)}
         if self.instance.pk and self.instance.created_by_id != user.pk:
             self.fields["visibility"].disabled = True
             self.fields["visibility"].help_text = _("Only the creator can change the visibility.")

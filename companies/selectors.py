@@ -169,7 +169,8 @@ def _matches(term: str, organization: Organization) -> Q:
 
 def with_list_details(companies: QuerySet) -> QuerySet:
     """What a list row reads with the company itself (the rest: `attach_list_details`)."""
-    return companies.select_related("type", "sector")
+    # A row never shows the rendered description: leave it in the database.
+    return companies.select_related("type", "sector").defer("description_html")
 
 
 def attach_list_details(companies: list[Company], organization: Organization) -> list[Company]:

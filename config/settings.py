@@ -151,6 +151,8 @@ INVITATION_MAX_AGE = env.int("INVITATION_MAX_AGE", default=7 * 24 * 60 * 60)
 # A search ranks at most this many candidates per way of matching (name prefix, name
 # anywhere, email, phone, company name): its cost stays constant however many match.
 SEARCH_CANDIDATES = env.int("SEARCH_CANDIDATES", default=1000)
+# The longest description (contacts, companies) a form or service accepts, in characters.
+DESCRIPTION_MAX_LENGTH = env.int("DESCRIPTION_MAX_LENGTH", default=20_000)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]

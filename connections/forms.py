@@ -8,6 +8,7 @@ from connections import selectors
 from connections.models import Project, Task, TaskStatus, Ticket, TicketStatus
 from connections.services import KEEP_CLIENT, ClientChoice
 from directory.forms import TickedIdsField
+from directory.validators import validate_description_length
 from organizations.models import Organization, User
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -95,6 +96,7 @@ class ProjectForm(ClientFields, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organization = organization
         self.user = user
+        self.fields["description"].validators.append(validate_description_length)
         self.fields["budget"].widget.attrs.update({"min": "0", "step": "0.01"})
         # A client the editor cannot see stays where it is, unseen, unless they pick one.
         self.hidden_client = False
@@ -186,6 +188,7 @@ class TaskForm(forms.ModelForm):
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["description"].validators.append(validate_description_length)
         self.fields["assignee"].queryset = selectors.assignable_users(organization)
 
     def task_fields(self) -> dict:
@@ -211,6 +214,7 @@ class TicketForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organization = organization
         self.user = user
+        self.fields["description"].validators.append(validate_description_length)
         self.fields["assignee"].queryset = selectors.assignable_users(organization)
         if self.instance.pk and self.instance.project_id:
             self.initial.setdefault("project_id", self.instance.project_id)

@@ -1,7 +1,9 @@
 """The contact form: the record's own fields plus the primary company picker."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
@@ -48,8 +50,9 @@ class ContactForm(TaxNumbersMixin, forms.ModelForm):
         self.user = user
         self.fields["type"].queryset = RecordType.objects.filter(organization=organization)
         self.fields["description"].help_text = _(
-            "Markdown is supported. Type @ to mention a member (or @ followed by their email)."
-        )
+            "Markdown is supported, up to %(limit)s characters. Type @ to mention a member "
+            "(or @ followed by their email)."
+        ) % {"limit": number_format(settings.DESCRIPTION_MAX_LENGTH, force_grouping=True)}
         self.visible_companies = Company.objects.visible_to(user, organization)
         self.current_primary = None
         if self.instance.pk:

@@ -227,7 +227,8 @@ def _search_rank(q: str):
 
 def with_list_details(contacts: QuerySet) -> QuerySet:
     """What a list row reads with the contact itself (the rest: `attach_list_details`)."""
-    return contacts.select_related("type")
+    # A row never shows the rendered description: leave it in the database.
+    return contacts.select_related("type").defer("description_html")
 
 
 def attach_list_details(

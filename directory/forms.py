@@ -12,6 +12,7 @@ from directory.validators import (
     normalize_phone,
     normalize_vat,
 )
+from organizations.countries import normalize_country
 from organizations.models import Organization
 
 
@@ -55,10 +56,7 @@ class AddressRowForm(forms.Form):
     )
 
     def clean_country(self) -> str:
-        value = self.cleaned_data["country"].strip().upper()
-        if value and (len(value) != 2 or not value.isalpha()):
-            raise ValidationError(_("Use a two-letter country code, such as IT."))
-        return value
+        return normalize_country(self.cleaned_data["country"])
 
     def is_blank(self) -> bool:
         return not any(self.cleaned_data.get(field) for field in ADDRESS_FIELDS)
@@ -164,10 +162,7 @@ class TaxNumbersMixin:
         return cleaned
 
     def clean_tax_country(self) -> str:
-        value = (self.cleaned_data.get("tax_country") or "").strip().upper()
-        if value and (len(value) != 2 or not value.isalpha()):
-            raise ValidationError(_("Use a two-letter country code, such as IT."))
-        return value
+        return normalize_country(self.cleaned_data.get("tax_country") or "")
 
 
 class TickedIdsField(forms.Field):

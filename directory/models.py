@@ -5,10 +5,12 @@ rules (labels, limits, normalization, visibility) are written once.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from directory.validators import format_phone
+from directory.markup import render_description
+from directory.validators import format_phone, validate_description_length
 from organizations.mentions import sync_mentions
 from organizations.scoping import TenantModel
 from organizations.visibility import MentionBase, Visibility, VisibleManager
@@ -22,6 +24,10 @@ class DirectoryRecord(TenantModel):
     """Fields every contact and company has."""
 
     description = models.TextField(_("description"), blank=True)
+    # The description rendered to sanitized HTML when it is saved (mentions are marked
+    # when shown, from the members of that moment); `render_descriptions` renders
+    # every record again after a change of the renderer.
+    description_html = models.TextField(_("description as HTML"), blank=True, editable=False)
     pec = models.EmailField(
         _("certified email (PEC)"),
         blank=True,
@@ -77,15 +83,35 @@ class DirectoryRecord(TenantModel):
         instance._saved_description = instance.__dict__.get("description")
         return instance
 
-    def save(self, *args, **kwargs) -> None:
-        """Save, and resolve the description's mentions whenever it changed (PRODUCT §3.7).
+    def clean(self) -> None:
+        """Refuse a description longer than DESCRIPTION_MAX_LENGTH when it is written.
 
-        Resolving here rather than in each service means every write path — forms,
-        services, commands, the admin — keeps access in step with the text.
+        A description saved before the limit (or copied from another organization)
+        stays as it is until someone edits it.
         """
-        creating = self._state.adding
+        super().clean()
+        if self.description != getattr(self, "_saved_description", None):
+            try:
+                validate_description_length(self.description)
+            except ValidationError as error:
+                raise ValidationError({"description": error}) from error
+
+    def save(self, *args, **kwargs) -> None:
+        """Save; when the description changed, render it and resolve its mentions (§3.7).
+
+        Doing both here rather than in each service means every write path — forms,
+        services, commands, the admin — keeps the page and access in step with the text.
+        """
+        update_fields = kwargs.get("update_fields")
+        changed = (update_fields is None or "description" in update_fields) and (
+            self._state.adding or self.description != getattr(self, "_saved_description", None)
+        )
+        if changed:
+            self.description_html = render_description(self.description)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "description_html"}
         super().save(*args, **kwargs)
-        if creating or self.description != getattr(self, "_saved_description", None):
+        if changed:
             sync_mentions(self)
             self._saved_description = self.description
 

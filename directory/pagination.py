@@ -25,12 +25,18 @@ class KeysetPage:
     previous_cursor: str | None
 
 
+MAX_CURSOR_LENGTH = 2048
+
+
 def _encode(values: list) -> str:
     raw = json.dumps([v.isoformat() if isinstance(v, datetime) else v for v in values])
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
 def _decode(cursor: str, fields: list[models.Field]) -> list | None:
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        # No cursor _encode writes comes near this; a longer one is not read at all.
+        return None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = json.loads(raw)

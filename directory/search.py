@@ -535,15 +535,22 @@ def trigram_word_similarity(a: str | None, b: str | None) -> float:
     ordered = [t for word in _trigram_words(b) for t in word]
     if not wanted or not ordered:
         return 0.0
-    # The best stretch starts and ends on a shared trigram (a longer one only adds
-    # trigrams `a` lacks), so only those ends are tried.
+    # The best stretch starts on a shared trigram and ends where it gains one (a longer
+    # one only adds trigrams `a` lacks). Each stretch grows from its start one trigram
+    # at a time, keeping its set and what it shares: quadratic in the length of `b`,
+    # where building every stretch's set anew was cubic (400 characters took 0.16 s).
     shared = [index for index, trigram in enumerate(ordered) if trigram in wanted]
     best = 0.0
-    for start_at, start in enumerate(shared):
-        for end in shared[start_at:]:
-            stretch = set(ordered[start : end + 1])
-            common = len(wanted & stretch)
-            best = max(best, common / (len(wanted) + len(stretch) - common))
+    for start in shared:
+        stretch: set[str] = set()
+        common = 0
+        for trigram in ordered[start : shared[-1] + 1]:
+            if trigram in stretch:
+                continue
+            stretch.add(trigram)
+            if trigram in wanted:
+                common += 1
+                best = max(best, common / (len(wanted) + len(stretch) - common))
     return best
 
 

@@ -7,7 +7,12 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from directory.models import MAX_DETAILS, DirectoryRecord
-from directory.validators import normalize_fiscal_code, normalize_phone, normalize_vat
+from directory.validators import (
+    normalize_fiscal_code,
+    normalize_phone,
+    normalize_vat,
+)
+from organizations.countries import normalize_country
 from organizations.mentions import (
     mention_names,
     mention_readers,
@@ -42,9 +47,13 @@ def check_detail_limits(**details: Sequence) -> None:
 
 def normalize_tax_numbers(record: DirectoryRecord, organization: Organization) -> None:
     """Validate and normalize the record's VAT number (and fiscal code, if it has one)."""
-    country = (record.tax_country or organization.default_country or "").upper()
-    record.tax_country = record.tax_country.upper() if record.tax_country else ""
     errors = {}
+    try:
+        record.tax_country = normalize_country(record.tax_country)
+    except ValidationError as error:
+        errors["tax_country"] = error
+        record.tax_country = ""
+    country = record.tax_country or (organization.default_country or "").upper()
     try:
         record.vat_number = normalize_vat(record.vat_number, country)
     except ValidationError as error:

@@ -3,7 +3,10 @@
 import re
 
 import phonenumbers
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from stdnum import get_cc_module
 from stdnum.eu import vat as eu_vat
@@ -11,10 +14,37 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale, iva
 
 EU_VAT_PREFIXES = {code.upper() for code in eu_vat.MEMBER_STATES} | {"EL"}
+# Longer input is refused before any parser sees it: no phone number, VAT number or
+# fiscal code comes near these lengths, and the parsers' cost grows with the input.
+MAX_PHONE_INPUT = 64
+MAX_TAX_NUMBER_INPUT = 64
+
+
+def validate_description_length(value: str) -> None:
+    """Refuse a description longer than DESCRIPTION_MAX_LENGTH characters."""
+    limit = settings.DESCRIPTION_MAX_LENGTH
+    if len(value) > limit:
+        raise ValidationError(
+            _(
+                "A description can have at most %(limit)s characters; this one has "
+                "%(count)s. Shorten it and save again."
+            ),
+            code="max_length",
+            params={
+                "limit": number_format(limit, force_grouping=True),
+                "count": number_format(len(value), force_grouping=True),
+            },
+        )
 
 
 def normalize_phone(value: str, default_country: str) -> str:
     """Return `value` in E.164, reading national numbers in `default_country`."""
+    if len(value) > MAX_PHONE_INPUT:
+        raise ValidationError(
+            _("A phone number has at most %(max)d characters."),
+            code="invalid_phone",
+            params={"max": MAX_PHONE_INPUT},
+        )
     try:
         number = phonenumbers.parse(value, (default_country or "").upper() or None)
     except phonenumbers.NumberParseException as error:
@@ -76,6 +106,8 @@ def normalize_vat(value: str, country: str) -> str:
     without prefix is read in `country` and, inside the EU, stored with the prefix.
     Outside the countries python-stdnum knows, the number is stored compact, unchecked.
     """
+    if len(value) > MAX_TAX_NUMBER_INPUT:
+        raise _invalid(_("VAT number"), value)
     compact = _compact(value)
     if not compact:
         return ""
@@ -101,6 +133,8 @@ def normalize_vat(value: str, country: str) -> str:
 
 def normalize_fiscal_code(value: str, country: str) -> str:
     """Return a validated, compact fiscal code (Italian codice fiscale or partita IVA)."""
+    if len(value) > MAX_TAX_NUMBER_INPUT:
+        raise _invalid(_("fiscal code"), value)
     compact = _compact(value)
     if not compact:
         return ""
@@ -119,5 +153,6 @@ def _invalid(field: str, value: str) -> ValidationError:
     return ValidationError(
         _("“%(value)s” is not a valid %(field)s."),
         code="invalid_tax_number",
-        params={"value": value, "field": field},
+        # Shortened: the message repeats what was typed, which may be anything.
+        params={"value": Truncator(value).chars(40), "field": field},
     )

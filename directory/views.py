@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from directory.forms import detail_formsets
-from directory.markup import render_description
+from directory.markup import highlight_mentions, render_description
 from directory.models import DirectoryRecord
 from directory.pagination import bounded_count, keyset_paginate
 from directory.search import search_capped
@@ -368,6 +368,12 @@ def edit_row(
 
 
 def rendered_description(record: DirectoryRecord):
+    """The description's stored HTML, with the mentions of current members marked."""
+    html = record.description_html
+    if record.description and not html:
+        # Only a row written around save() (raw SQL) lacks its HTML; `render_descriptions`
+        # fills it for good, this keeps its page right until then.
+        html = render_description(record.description)
     # The members' names are read only for a description that mentions someone.
     names = mention_names(record.organization) if mentioned_emails(record.description) else {}
-    return render_description(record.description, names)
+    return highlight_mentions(html, names)

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from organizations import throttle
+from organizations.countries import normalize_country
 from organizations.models import Membership, Organization, Role, User
 
 
@@ -156,10 +157,7 @@ class OrganizationForm(forms.ModelForm):
         widgets = {"default_country": forms.TextInput(attrs={"size": 2, "maxlength": 2})}
 
     def clean_default_country(self) -> str:
-        value = self.cleaned_data["default_country"].strip().upper()
-        if len(value) != 2 or not value.isalpha():
-            raise ValidationError(_("Use a two-letter country code, such as IT or DE."))
-        return value
+        return normalize_country(self.cleaned_data["default_country"])
 
 
 class InvitationForm(forms.Form):

@@ -58,6 +58,7 @@ from contacts.models import (
     ContactPhone,
 )
 from contacts.selectors import contact_search
+from directory.markup import render_description
 from organizations.mentions import MENTION_RE
 from organizations.models import Membership, Organization, RecordType, Role, Sector, User
 from organizations.scoping import scopes_disabled
@@ -735,7 +736,9 @@ class _Run:
         for pk, text in described:
             plain = plain_mentions(text, self.readers)
             if plain != text:
-                changed.append(kind.model(pk=pk, description=plain))
+                # The HTML copied with the text still shows the "@" that was dropped.
+                html = render_description(plain)
+                changed.append(kind.model(pk=pk, description=plain, description_html=html))
             for email in _mentioned(plain, self.readers):
                 mentions.append(
                     kind.mention(
@@ -746,7 +749,7 @@ class _Run:
                 )
         if changed:
             kind.model.objects.filter(organization=self.target).bulk_update(
-                changed, ["description"]
+                changed, ["description", "description_html"]
             )
         kind.mention.objects.bulk_create(mentions)
 

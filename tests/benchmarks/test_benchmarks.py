@@ -13,6 +13,7 @@ from benchmarks import environment, generate
 from companies.models import Affiliation, Company, CompanyMention
 from connections.models import Connection
 from contacts.models import Contact, ContactEmail, ContactMention, ContactPhone
+from directory.markup import render_description
 from directory.validators import normalize_phone, normalize_vat
 from organizations.mentions import mentioned_emails
 from organizations.models import Membership, Organization, Role, User
@@ -116,6 +117,15 @@ def test_mention_rows_match_the_mentions_in_descriptions(generated, unscoped):
     reader = User.objects.get(email=generate.READER_EMAIL)
     assert ContactMention.objects.filter(user=reader, contact__visibility="private").exists()
     assert Contact.objects.filter(visibility="private").exists()
+
+
+@postgres_only
+def test_generated_descriptions_are_stored_rendered_as_the_app_renders_them(generated, unscoped):
+    records = list(Contact.objects.values_list("description", "description_html"))
+    records += Company.objects.values_list("description", "description_html")
+    assert any("@" in description for description, _html in records)
+    for description, html in records:
+        assert html == render_description(description), description
 
 
 @postgres_only

@@ -223,7 +223,7 @@ def test_a_bad_country_code_in_an_address_is_refused(client_for, bob):
     )
 
     assert response.status_code == 400
-    assert "Use a two-letter country code, such as IT." in text(response)
+    assert "is not a two-letter country code (ISO 3166-1), such as IT" in text(response)
     assert contact_count() == 0
 
 

@@ -1,0 +1,43 @@
+"""CPU cost of a call, measured so that it can be compared on a loaded, shared machine.
+
+Never an absolute time: tests compare the cost of one input with another's (twice the
+length, or plain text of the same length), each the best of several rounds of CPU time
+(`time.process_time`, so waiting for the CPU does not count).
+"""
+
+import time
+from collections.abc import Callable
+
+ROUNDS = 3
+# Each round repeats the call until this much CPU time has passed, so that short calls
+# are not measured at the timer's resolution.
+ROUND_SECONDS = 0.02
+
+
+def cpu_cost(function: Callable[[str], object], text: str) -> float:
+    """CPU seconds one `function(text)` takes: the best of ROUNDS rounds."""
+    best = float("inf")
+    for _round in range(ROUNDS):
+        calls = 0
+        started = time.process_time()
+        while True:
+            function(text)
+            calls += 1
+            elapsed = time.process_time() - started
+            if elapsed >= ROUND_SECONDS:
+                break
+        best = min(best, elapsed / calls)
+    return best
+
+
+def repeated(unit: str, length: int) -> str:
+    """`unit` repeated to exactly `length` characters."""
+    return (unit * (length // len(unit) + 1))[:length]
+
+
+def growth(function: Callable[[str], object], make: Callable[[int], str], length: int) -> float:
+    """How many times more `function` costs on `make(2 * length)` than on `make(length)`.
+
+    About 2 for work linear in the length, 4 for quadratic work.
+    """
+    return cpu_cost(function, make(2 * length)) / cpu_cost(function, make(length))
