@@ -553,8 +553,10 @@ def _create_users_and_organizations(cursor, plan: Plan) -> tuple[list[int], list
     cursor.execute(
         """
         INSERT INTO organizations_user (
-            password, email, full_name, is_superuser, is_active, is_staff, date_joined)
-        SELECT '!', email, '', false, true, false, now() FROM unnest(%s::text[]) AS email
+            password, email, full_name, is_superuser, is_active, is_staff, date_joined,
+            session_version)
+        SELECT '!', email, '', false, true, false, now(), ''
+        FROM unnest(%s::text[]) AS email
         ON CONFLICT (email) DO NOTHING
         """,
         [USER_EMAILS],

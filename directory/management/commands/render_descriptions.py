@@ -1,12 +1,12 @@
 """Render every contact's and company's description again into its stored HTML."""
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.db.models import Model, Q
 
-from companies.models import Company
-from contacts.models import Contact
 from directory.markup import render_description
+from directory.models import DirectoryRecord
 from organizations.scoping import scopes_disabled
 
 
@@ -29,8 +29,11 @@ class Command(BaseCommand):
         # Every organization's records, by design: the stored HTML is the renderer's
         # output, whoever owns the text.
         with scopes_disabled():
-            for model in (Contact, Company):
-                self._render(model, max(1, batch_size))
+            # Contacts and companies (and any later record kind), found without importing
+            # them: they live on a floor above this app.
+            for model in apps.get_models():
+                if issubclass(model, DirectoryRecord):
+                    self._render(model, max(1, batch_size))
 
     def _render(self, model: type[Model], batch_size: int) -> None:
         """Render `model`'s descriptions, `batch_size` rows at a time (bounded memory)."""
