@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "companies",
     "attachments",
     "connections",
+    # Rolo's own operations commands (run_worker); no models.
+    "config",
 ]
 
 MIDDLEWARE = [

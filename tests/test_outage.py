@@ -257,3 +257,53 @@ def test_a_database_restart_gives_503_then_the_same_worker_answers_again(tmp_pat
             assert _workers(server.pid) == workers
         finally:
             _stop(server)
+
+
+def _wait_for(condition, attempts: int = 300) -> bool:
+    """Poll `condition` every 0.1 s until it holds or `attempts` run out."""
+    for _ in range(attempts):
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.skipif(
+    not cluster.tools_available(), reason="needs PostgreSQL's initdb and pg_ctl to run a cluster"
+)
+def test_the_worker_outlives_a_database_restart_and_runs_the_next_task(tmp_path):
+    with cluster.ThrowawayCluster(port=cluster.free_port()) as database:
+        env = _server_env(DATABASE_URL=database.url("postgres"))
+        manage = [sys.executable, "manage.py"]
+        subprocess.run(
+            [*manage, "migrate", "--noinput"],
+            cwd=ROOT, env=env, check=True, capture_output=True, timeout=300,
+        )  # fmt: skip
+        log = tmp_path / "worker.log"
+        with log.open("w") as output:
+            worker = subprocess.Popen(
+                [*manage, "run_worker", "--interval", "0.2", "--no-startup-delay"],
+                cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        try:
+            assert _wait_for(lambda: "Starting worker" in log.read_text())
+            database.stop()
+            # db_worker alone exits at its next poll; run_worker waits for the database.
+            assert _wait_for(lambda: "lost the database" in log.read_text())
+            assert worker.poll() is None
+            database.start()
+            marker = tmp_path / "ran.txt"
+            enqueue = (
+                "from tests.worker_tasks import write_marker; "
+                f"write_marker.enqueue({str(marker)!r}, 'after the restart')"
+            )
+            subprocess.run(
+                [*manage, "shell", "-c", enqueue],
+                cwd=ROOT, env=env, check=True, capture_output=True, timeout=60,
+            )  # fmt: skip
+            assert _wait_for(marker.exists), log.read_text()[-3000:]
+            assert marker.read_text() == "after the restart"
+        finally:
+            worker.terminate()
+            returncode = worker.wait(timeout=30)
+        assert returncode == 0  # a signal still stops it cleanly
