@@ -6,6 +6,7 @@ Every value can be changed from the environment without editing this file:
     GUNICORN_THREADS          threads per worker (default 4)
     GUNICORN_TIMEOUT          seconds a request may run before its worker is replaced (30)
     GUNICORN_MAX_REQUESTS     requests after which a worker is replaced (2000; 0 = never)
+    GUNICORN_KEEPALIVE        seconds an idle client connection is kept open (5)
     GUNICORN_BIND             address to listen on (default 0.0.0.0:8000; --bind overrides it)
 
 Threaded workers (gthread): a page spends part of its time waiting for PostgreSQL, and
@@ -33,8 +34,9 @@ workers = _int("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count())
 threads = _int("GUNICORN_THREADS", 4)
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = 30
-# Browsers reuse a connection for a page's static files; a few seconds are enough.
-keepalive = 5
+# Browsers reuse a connection for a page's static files; a few seconds are enough
+# (behind a proxy that keeps its upstream connections open, raise it above the proxy's).
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # Replace each worker now and then so that a slow leak cannot grow for ever; the
 # jitter keeps the workers from all restarting at the same moment.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)

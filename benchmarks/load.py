@@ -64,6 +64,9 @@ KINDS = ("list", "search", "detail", "write")
 # Share of the connections per kind (the writes' connections each load a form and post it).
 DEFAULT_MIX = {"list": 0.3, "search": 0.3, "detail": 0.25, "write": 0.15}
 FAULT_MIX = {"list": 0.2, "search": 0.1, "detail": 0.1, "write": 0.6}
+# Last names of the contacts the writes create: a run's marker, then thread and number.
+MARKER_PREFIX = "Loadrun"
+CHECK_NAME = "Loadcheck"
 SECRET_KEY = "load-test-only-secret-key-never-used-for-real-traffic-4a9e"
 
 
@@ -78,6 +81,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--connections", type=int, default=int(_env_float("LOAD_CONNECTIONS", 50)))
     add("--duration", type=float, default=_env_float("LOAD_DURATION", 60))
     add("--rate", type=float, default=_env_float("LOAD_RATE", 0), help="requests/s in all")
+    add("--warmup", type=float, default=_env_float("LOAD_WARMUP", 5), help="seconds, not measured")
     add("--scale", type=float, default=_env_float("LOAD_SCALE", 0.005))
     add("--workers", type=int, default=None, help="gunicorn workers (WEB_CONCURRENCY)")
     add("--threads", type=int, default=None, help="threads per worker (GUNICORN_THREADS)")
@@ -111,11 +115,19 @@ def prepare_data(url: str, scale: float, *, reset: bool) -> dict:
     environment.ensure_database(url, reset=reset)
     environment.configure(url)
     from django.core.management import call_command
+    from django.db.models import Q
 
     from benchmarks import generate
+    from contacts.models import Contact
     from organizations.models import User
+    from organizations.scoping import scopes_disabled
 
     call_command("migrate", interactive=False, verbosity=0)
+    # The contacts earlier runs wrote: the data set is the generator's again.
+    with scopes_disabled():
+        Contact.objects.filter(
+            Q(last_name__startswith=MARKER_PREFIX) | Q(last_name=CHECK_NAME)
+        ).delete()
     summary = generate.generate(plan=generate.Plan.at(scale), log=lambda message: None)
     members = [generate.READER_EMAIL, *generate.MEMBER_EMAILS]
     for user in User.objects.filter(email__in=members):
@@ -199,6 +211,11 @@ def server_env(url: str, static_root: Path, args: argparse.Namespace) -> dict:
         env["WEB_CONCURRENCY"] = str(args.workers)
     if args.threads:
         env["GUNICORN_THREADS"] = str(args.threads)
+    if args.rate:
+        # At a fixed rate a connection idles connections / rate seconds between requests.
+        # A server closing it at that moment resets the next request, which a browser
+        # would retry and wrk counts as an error: keep connections open longer than that.
+        env["GUNICORN_KEEPALIVE"] = str(int(2 * args.connections / args.rate) + 5)
     if args.restart_db:
         # Replacing workers on schedule would blur "no worker needed a restart".
         env["GUNICORN_MAX_REQUESTS"] = "0"
@@ -219,7 +236,7 @@ def start_server(env: dict, workdir: Path, worker_class: str | None) -> Server:
         "--error-logfile", str(log), "config.wsgi:application",
     ]  # fmt: skip
     if worker_class:
-        command[4:4] = ["--worker-class", worker_class]
+        command[3:3] = ["--worker-class", worker_class]
     # Django logs (the outage's 503s among them) to the process's standard error.
     with (workdir / "django.log").open("w") as django_log:
         process = subprocess.Popen(
@@ -376,7 +393,7 @@ def check_write(server: Server, cookies: dict[str, str], path: str, body: str) -
     page = request(server, "GET", path, cookies=cookies)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)[1]
     form = dict(urllib.parse.parse_qsl(body, keep_blank_values=True))
-    form.update(csrfmiddlewaretoken=token, last_name="Loadcheck")
+    form.update(csrfmiddlewaretoken=token, last_name=CHECK_NAME)
     answer = request(server, "POST", path, cookies=cookies, form=form)
     if answer.status != 302 or not re.search(r"/contacts/\d+/", answer.headers.get("Location", "")):
         errors = re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', answer.body, re.S)
@@ -424,12 +441,15 @@ class KindRun:
     wrk: dict[str, int] = field(default_factory=dict)
 
 
-def start_kind(kind, connections, *, server, cookies, paths, form, body, marker, args, workdir):
+def start_kind(
+    kind, connections, *, server, cookies, paths, form, body, marker, total, rate, duration, workdir
+):
+    """Start the wrk process of one kind of request: `connections` of the `total`."""
     config = workdir / f"{kind}.conf"
     lines = [f"kind {kind}", f"connections {connections}", f"marker {marker}"]
-    if args.rate:
+    if rate:
         # The kind's share of the rate, spread evenly over its connections.
-        share = args.rate * connections / args.connections
+        share = rate * connections / total
         lines.append(f"interval_us {round(connections / share * 1_000_000)}")
     lines += [f"cookie {'; '.join(f'{k}={v}' for k, v in c.items())}" for c in cookies]
     if kind == "write":
@@ -440,7 +460,7 @@ def start_kind(kind, connections, *, server, cookies, paths, form, body, marker,
     output = workdir / f"{kind}.out"
     env = {**os.environ, "LOAD_CONFIG": str(config), "LOAD_OUTPUT": str(output)}
     command = [
-        "wrk", f"-t{connections}", f"-c{connections}", f"-d{args.duration:g}s",
+        "wrk", f"-t{connections}", f"-c{connections}", f"-d{duration:g}s",
         "--timeout", "10s", "-s", str(LUA), f"http://127.0.0.1:{server.port}",
     ]  # fmt: skip
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -693,7 +713,7 @@ def main(argv: list[str] | None = None) -> dict:
         cookies = [log_in(server, email) for email in members * 2]
         form, body = write_template(server, cookies[0])
         check_write(server, cookies[0], form, body)
-        marker = "Loadrun" + datetime.now(UTC).strftime("%H%M%S")
+        marker = MARKER_PREFIX + datetime.now(UTC).strftime("%H%M%S")
         if args.copy:
             from benchmarks import load_copy
 
@@ -701,27 +721,32 @@ def main(argv: list[str] | None = None) -> dict:
         mix = FAULT_MIX if args.restart_db else DEFAULT_MIX
         split = split_connections(args.connections, mix)
         before = {"workers": server.workers(), "boots": server.boots(), "marker": marker}
-        load_before = os.getloadavg()
         mode = f"fixed rate {args.rate:g} requests/s" if args.rate else "closed loop"
         print(f"{mode}: {args.connections} connections for {args.duration:g} s, {split}")
+        common = {
+            "server": server, "cookies": cookies, "paths": paths, "form": form, "body": body,
+            "total": args.connections, "workdir": workdir,
+        }  # fmt: skip
+        if args.warmup:
+            # Every worker process compiles its templates and opens its connections on
+            # its first requests: seconds on a busy machine, not what a running site sees.
+            for run in [
+                start_kind(
+                    kind, split[kind], rate=0, duration=args.warmup, marker=marker + "w", **common
+                )  # fmt: skip
+                for kind in KINDS
+            ]:
+                collect(run)
         probe = restart = None
         times: dict[str, float] = {}
+        load_before = os.getloadavg()
         started = time.monotonic()
         if args.restart_db:
             probe = Probe(server, cookies[-1], f"/o/{SLUG}/contacts/")
             threading.Thread(target=probe.run, daemon=True).start()
         runs = [
             start_kind(
-                kind,
-                split[kind],
-                server=server,
-                cookies=cookies,
-                paths=paths,
-                form=form,
-                body=body,
-                marker=marker,
-                args=args,
-                workdir=workdir,
+                kind, split[kind], rate=args.rate, duration=args.duration, marker=marker, **common
             )
             for kind in KINDS
         ]
@@ -752,6 +777,7 @@ def main(argv: list[str] | None = None) -> dict:
                 "rate": args.rate or None,
                 "connections": args.connections,
                 "duration": args.duration,
+                "warmup": args.warmup,
                 "split": split,
                 "scale": args.scale,
                 "data": data["counts"],
