@@ -92,6 +92,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--copy", action="store_true", help="with --restart-db: a copy job during the restart")
     add("--reset", action="store_true", help="drop and rebuild the load database")
     add("--name", default=None, help="results file name (default: load, load-rate, …)")
+    add("--keep", action="store_true", help="keep the server's logs (the path is printed)")
     add("--out", type=Path, default=Path(os.environ.get("LOAD_OUT", RESULTS)))
     args = parser.parse_args(argv)
     if args.copy and not args.restart_db:
@@ -731,10 +732,10 @@ def main(argv: list[str] | None = None) -> dict:
         if args.warmup:
             # Every worker process compiles its templates and opens its connections on
             # its first requests: seconds on a busy machine, not what a running site sees.
+            # The warm-up's writes have their own marker: the fault check counts the run's.
+            warm = MARKER_PREFIX + "Warm"
             for run in [
-                start_kind(
-                    kind, split[kind], rate=0, duration=args.warmup, marker=marker + "w", **common
-                )  # fmt: skip
+                start_kind(kind, split[kind], rate=0, duration=args.warmup, marker=warm, **common)
                 for kind in KINDS
             ]:
                 collect(run)
@@ -788,6 +789,10 @@ def main(argv: list[str] | None = None) -> dict:
             "overall": summarize(rows, seconds, sum(socket_errors(run) for run in runs)),
             "wrk": {run.kind: run.wrk for run in runs},
         }
+        result["slowest"] = [
+            {"kind": r.what, "ms": round(r.latency * 1000), "at_second": round(r.sent - started, 1)}
+            for r in sorted(rows, key=lambda r: r.latency, reverse=True)[:15]
+        ]
         posts = [r for r in rows if r.what == "post"]
         result["writes"] = {
             "posted": len(posts),
@@ -800,7 +805,7 @@ def main(argv: list[str] | None = None) -> dict:
             if args.copy:
                 result["copy"] = load_copy.finish(copy_job[0], worker, times)
         name = args.name or ("load-restart-db" if args.restart_db else "load") + (
-            "-rate" if args.rate else ""
+            f"-rate{args.rate:g}" if args.rate else ""
         )
         paths_written = write_results(result, args.out, name)
         print(markdown(result))
@@ -813,7 +818,10 @@ def main(argv: list[str] | None = None) -> dict:
             server.stop()
         if database is not None:
             database.remove()
-        shutil.rmtree(workdir, ignore_errors=True)
+        if args.keep:
+            print(f"logs kept in {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,12 @@ import sys
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
-from django.views.defaults import server_error
+from django.views.defaults import bad_request, server_error
+
+try:
+    import psycopg
+except ImportError:  # SQLite only
+    psycopg = None
 
 # Seconds a client is asked to wait before retrying: a database restart takes a few.
 RETRY_AFTER_SECONDS = 5
@@ -27,21 +32,13 @@ CONNECTION_SQLSTATE_CLASSES = ("08",)
 CONNECTION_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
 
 
-def _is_lost_connection(error: BaseException) -> bool:
-    """Whether `error` says the database could not be reached, not that a query was wrong."""
-    if isinstance(error, InterfaceError):
-        # "connection already closed": the connection died under an earlier query.
-        return True
-    if not isinstance(error, OperationalError):
+def _is_lost_psycopg_connection(error: BaseException) -> bool:
+    """Whether a psycopg error says the server is gone or refuses connections."""
+    if isinstance(error, psycopg.InterfaceError):
+        return True  # "the connection is closed"
+    if not isinstance(error, psycopg.OperationalError):
         return False
-    cause = error.__cause__
-    if cause is None:
-        return True
-    if not type(cause).__module__.startswith("psycopg"):
-        # Other drivers' operational errors (SQLite's "database is locked", "no such
-        # table") are not outages of a database server.
-        return False
-    sqlstate = getattr(cause, "sqlstate", None)
+    sqlstate = error.sqlstate
     # psycopg gives no SQLSTATE when the server could not be reached at all or closed
     # the connection without a message.
     return (
@@ -49,6 +46,26 @@ def _is_lost_connection(error: BaseException) -> bool:
         or sqlstate.startswith(CONNECTION_SQLSTATE_CLASSES)
         or sqlstate in CONNECTION_SQLSTATES
     )
+
+
+def _is_lost_connection(error: BaseException) -> bool:
+    """Whether `error` says the database could not be reached, not that a query was wrong."""
+    if isinstance(error, InterfaceError):
+        # "connection already closed": the connection died under an earlier query.
+        return True
+    if psycopg is not None and isinstance(error, psycopg.Error):
+        # Raised where Django does not wrap the driver's errors (closing, rolling back).
+        return _is_lost_psycopg_connection(error)
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    if cause is None:
+        return True
+    if psycopg is None or not isinstance(cause, psycopg.Error):
+        # Other drivers' operational errors (SQLite's "database is locked", "no such
+        # table") are not outages of a database server.
+        return False
+    return _is_lost_psycopg_connection(cause)
 
 
 def is_database_unavailable(error: BaseException | None) -> bool:
@@ -76,3 +93,16 @@ def server_error_or_unavailable(request: HttpRequest, template_name: str = "500.
     if is_database_unavailable(sys.exc_info()[1]):
         return database_unavailable(request)
     return server_error(request, template_name=template_name)
+
+
+def bad_request_or_unavailable(
+    request: HttpRequest, exception: Exception, template_name: str = "400.html"
+):
+    """`handler400`: a 503 when the "bad request" is a session the lost database could not save.
+
+    The session middleware turns a failed session save into SessionInterrupted, a 400,
+    whatever made the save fail; when the database went away the client did nothing wrong.
+    """
+    if is_database_unavailable(exception):
+        return database_unavailable(request)
+    return bad_request(request, exception, template_name=template_name)

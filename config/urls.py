@@ -7,6 +7,7 @@ from organizations.views import home
 
 # A database that cannot be reached answers 503 with a static page (config/outage.py).
 handler500 = "config.outage.server_error_or_unavailable"
+handler400 = "config.outage.bad_request_or_unavailable"
 
 tenant_urlpatterns = [
     path("", views.dashboard, name="dashboard"),

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.db.utils import InterfaceError, OperationalError, ProgrammingError
 from django.test import Client
@@ -104,6 +106,30 @@ def test_a_closed_connection_interface_error_gives_503(acme, bob_client):
 
 
 @pytest.mark.django_db
+def test_a_session_the_lost_database_could_not_save_is_a_503_not_a_400(acme, bob_client):
+    # Bob's first page in acme remembers the organization in his session: an UPDATE after
+    # the view, which Django reports as an interrupted session (400) when it fails.
+    with failing_queries(
+        lost_connection(), when=lambda sql: sql.startswith('UPDATE "django_session"')
+    ):
+        response = bob_client.get(reverse("contact_list", kwargs={"slug": "acme"}))
+    assert response.status_code == 503
+    assert "Back in a moment" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_session_deleted_by_another_request_is_still_a_400(acme, bob_client, monkeypatch):
+    """Not an outage: the session row went away (a logout in another tab), Django's 400."""
+
+    def deleted_meanwhile(self, must_create=False):
+        raise UpdateError
+
+    monkeypatch.setattr(SessionStore, "save", deleted_meanwhile)
+    response = bob_client.get(reverse("contact_list", kwargs={"slug": "acme"}))
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
 def test_a_wrong_query_is_still_a_500_not_an_outage(acme, bob_client):
     error = _django_error(ProgrammingError, psycopg.errors.UndefinedColumn("no such column"))
     with failing_queries(error, when=lambda sql: "contacts_contact" in sql):
@@ -128,6 +154,19 @@ def test_a_wrong_query_is_still_a_500_not_an_outage(acme, bob_client):
 )
 def test_only_connection_errors_count_as_an_outage(cause, unavailable):
     assert is_database_unavailable(_django_error(OperationalError, cause)) is unavailable
+
+
+@pytest.mark.parametrize(
+    ("error", "unavailable"),
+    [
+        (psycopg.InterfaceError("the connection is closed"), True),
+        (psycopg.OperationalError("server closed the connection unexpectedly"), True),
+        (psycopg.errors.QueryCanceled("statement timeout"), False),
+        (psycopg.errors.UniqueViolation("duplicate key"), False),
+    ],
+)
+def test_driver_errors_django_did_not_wrap_are_judged_the_same(error, unavailable):
+    assert is_database_unavailable(error) is unavailable
 
 
 def test_an_outage_is_found_behind_the_exception_it_caused():
