@@ -41,14 +41,23 @@ function init(args)
   rows, acks = {}, {}
   cookie = config.cookie[(id - 1) % #config.cookie + 1]
   sent, intended, what, marker = 0, nil, nil, nil
-  count, token = 0, nil
+  count, token, primed, priming = 0, nil, false, false
   -- Rate mode: connection `id` starts at its own phase of the interval, so the
   -- connections' requests are spread evenly instead of arriving together.
   next_at = now_us() + math.floor(interval * (id - 1) / tonumber(config.connections))
 end
 
 if interval > 0 then
+  -- wrk opens every connection at the start. Left idle until its first scheduled
+  -- request (up to an interval later), a new connection holds one of gunicorn's gthread
+  -- threads, blocked reading it, and the other requests queue behind. A browser sends
+  -- at once on a connection it opens: so does this script, with an unrecorded
+  -- request, after which the connection waits in gunicorn's keep-alive poller.
   function delay()
+    if not primed then
+      primed, priming = true, true
+      return 0
+    end
     local wait = next_at - now_us()
     return wait > 0 and math.floor(wait / 1000) or 0
   end
@@ -59,6 +68,10 @@ local function header_table()
 end
 
 function request()
+  if priming then
+    priming, what = false, "prime"
+    return wrk.format("GET", "/accounts/login/", header_table())
+  end
   -- (wrk calls this once more in the first thread to check the script before the run;
   -- a request whose connection fails gets no response() and is counted by wrk.)
   sent = now_us()
@@ -84,6 +97,7 @@ function request()
 end
 
 function response(status, headers, body)
+  if what == "prime" then return end
   table.insert(rows, string.format("r %s %d %d %d %d", what, status, sent, now_us(), intended))
   if what == "form" and status == 200 then
     token = body:match('name="csrfmiddlewaretoken" value="([^"]+)"')

@@ -224,6 +224,18 @@ def server_env(url: str, static_root: Path, args: argparse.Namespace) -> dict:
     return env
 
 
+def drain(server: Server, attempts: int = 200) -> None:
+    """Wait until the requests the warm-up left queued are answered (the server is idle)."""
+    quick = 0
+    for _ in range(attempts):
+        started = time.monotonic()
+        request(server, "GET", "/accounts/login/")
+        quick = quick + 1 if time.monotonic() - started < 0.05 else 0
+        if quick == 5:
+            return
+        time.sleep(0.1)
+
+
 def start_server(env: dict, workdir: Path, worker_class: str | None) -> Server:
     """Collect the static files, start gunicorn on a free port, wait until it answers."""
     subprocess.run(
@@ -739,6 +751,7 @@ def main(argv: list[str] | None = None) -> dict:
                 for kind in KINDS
             ]:
                 collect(run)
+            drain(server)
         probe = restart = None
         times: dict[str, float] = {}
         load_before = os.getloadavg()
