@@ -633,7 +633,13 @@ def git_commit() -> str:
     result = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     )
-    dirty = subprocess.run(["git", "diff", "--quiet", "HEAD"], cwd=ROOT).returncode != 0
+    # Changed code, not earlier results, makes the measured tree differ from the commit.
+    dirty = (
+        subprocess.run(
+            ["git", "diff", "--quiet", "HEAD", "--", ".", ":(exclude)benchmarks/results"], cwd=ROOT
+        ).returncode
+        != 0
+    )
     return result.stdout.strip() + ("+changes" if dirty else "")
 
 
