@@ -24,8 +24,8 @@ TARGET_SLUG = generate.OTHER_SLUG.format(1)
 
 def _copy_modules():
     """The copy job code and model, wherever the copying app keeps them."""
-    try:
-        from transfers import copy_jobs
+    try:  # the transfers app (issue 12's layout)
+        from transfers import jobs as copy_jobs
         from transfers.models import CopyJob, CopyStatus
     except ImportError:
         from connections import copy_jobs
