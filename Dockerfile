@@ -23,5 +23,6 @@ RUN DEBUG=false SECRET_KEY=collectstatic-only-not-a-secret python manage.py coll
 USER rolo
 EXPOSE 8000
 
-# WEB_CONCURRENCY (read by gunicorn) sets the number of worker processes.
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# gunicorn.conf.py holds the worker model (threaded workers, timeouts, recycling) and
+# leaves out the Server header; WEB_CONCURRENCY and GUNICORN_THREADS size it.
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "config.wsgi:application"]

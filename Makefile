@@ -6,7 +6,7 @@ export DEBUG ?= true
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint e2e bench clean
+.PHONY: install run test lint e2e bench load clean
 
 # Find a Python >= 3.12: the one .python-version names through pyenv, else any on PATH.
 PYTHON ?= $(shell for c in "$$(pyenv which python3 2>/dev/null)" python3.13 python3.12 python3 \
@@ -27,7 +27,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@# The worker runs large copies in the background beside the server, and stops with it.
-	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	$(PY) manage.py run_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
@@ -43,6 +43,13 @@ test: install lint
 # BENCH_SCALE=0.01 for a small data set, BENCH_SKIP_GENERATE=1, BENCH_RESET=1; see benchmarks/README.md.
 bench: install
 	$(PY) benchmarks/run.py
+
+# gunicorn under a bounded wrk load (Debian's wrk), PostgreSQL only: LOAD_DATABASE_URL (default
+# postgres://postgres@127.0.0.1:5432/rolo_load), LOAD_CONNECTIONS=50, LOAD_DURATION=60,
+# LOAD_RATE (requests/s; default: as fast as answered), LOAD_ARGS="--restart-db --copy" for
+# the fault run on a throwaway cluster; see benchmarks/README.md.
+load: install
+	$(PY) benchmarks/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media

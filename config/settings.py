@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "attachments",
     "connections",
     "transfers",
+    # Rolo's own operations commands (run_worker); no models.
+    "config",
 ]
 
 MIDDLEWARE = [
@@ -313,7 +315,7 @@ if ATTACHMENT_MAX_REQUEST_SIZE < ATTACHMENT_MAX_FILE_SIZE + DATA_UPLOAD_MAX_MEMO
     )
 
 # Background work (copies between organizations) runs as django.tasks tasks, queued in
-# the database and run by `manage.py db_worker` (README, "Running in production").
+# the database and run by `manage.py run_worker` (README, "Running in production").
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 # Copies are written in batches of this many records (bounded memory, few statements);
 # a copy of more than COPY_INLINE_LIMIT records runs in the worker, not in the request.

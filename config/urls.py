@@ -5,6 +5,10 @@ from config import views
 from organizations import urls as organization_urls
 from organizations.views import home
 
+# A database that cannot be reached answers 503 with a static page (config/outage.py).
+handler500 = "config.outage.server_error_or_unavailable"
+handler400 = "config.outage.bad_request_or_unavailable"
+
 tenant_urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("search/", views.search, name="search"),

@@ -2,7 +2,7 @@
 
 `transfers.services.copy_job_create` records what the owner asked for and runs it here
 at once (up to COPY_INLINE_LIMIT records) or enqueues `transfers.tasks.copy_job_run`,
-which the worker (`manage.py db_worker`) runs here too.
+which the worker (`manage.py run_worker`) runs here too.
 """
 
 import logging

@@ -2,7 +2,7 @@
 
 `copy_job_create` records what the owner asked for and either runs it at once (up to
 COPY_INLINE_LIMIT records) or enqueues `transfers.tasks.copy_job_run` on the task
-backend (django-tasks-db: a row that `manage.py db_worker` picks up). Either way the
+backend (django-tasks-db: a row that `manage.py run_worker` picks up). Either way the
 owner lands on the job's page, which polls until the report is there.
 """
 
