@@ -23,14 +23,11 @@ TARGET_SLUG = generate.OTHER_SLUG.format(1)
 
 
 def _copy_modules():
-    """The copy job code and model, wherever the copying app keeps them."""
-    try:  # the transfers app (issue 12's layout)
-        from transfers import jobs as copy_jobs
-        from transfers.models import CopyJob, CopyStatus
-    except ImportError:
-        from connections import copy_jobs
-        from connections.models import CopyJob, CopyStatus
-    return copy_jobs, CopyJob, CopyStatus
+    """The copy job services, runner and model (imported once Django is set up)."""
+    from transfers import jobs, services
+    from transfers.models import CopyJob, CopyStatus
+
+    return services, jobs, CopyJob, CopyStatus
 
 
 @dataclass
@@ -80,14 +77,14 @@ def start_copy() -> StartedCopy:
     from organizations.models import Organization, User
     from organizations.scoping import scopes_disabled
 
-    copy_jobs, _, _ = _copy_modules()
+    services, _, _, _ = _copy_modules()
     with scopes_disabled():
         source = Organization.objects.get(slug=generate.BIG_SLUG)
         target = Organization.objects.get(slug=TARGET_SLUG)
         owner = User.objects.get(email=generate.OWNER_EMAIL)
         records = Contact.objects.filter(organization=source).count()
         before = _target_contacts()
-        job = copy_jobs.copy_job_create(
+        job = services.copy_job_create(
             source=source, target=target, user=owner, kind="contacts", ids=None, filters={},
             with_attachments=False, skip_existing=False, records=records,
         )  # fmt: skip
@@ -100,7 +97,7 @@ def wait_until_running(job_id: int, attempts: int = 600) -> float | None:
 
     from organizations.scoping import scopes_disabled
 
-    _, CopyJob, CopyStatus = _copy_modules()
+    _, _, CopyJob, CopyStatus = _copy_modules()
     try:
         with scopes_disabled():
             for _ in range(attempts):
@@ -123,12 +120,12 @@ def finish(started: StartedCopy, worker: WorkerProcess, times: dict) -> dict:
 
     from organizations.scoping import scopes_disabled
 
-    copy_jobs, CopyJob, CopyStatus = _copy_modules()
+    _, jobs, CopyJob, CopyStatus = _copy_modules()
     connection.close()
     with scopes_disabled():
         job = CopyJob.objects.get(pk=started.job_id)
         status_after_restart = job.status
-        job = copy_jobs.reap_abandoned(job)  # what the job's page does when it is opened
+        job = jobs.reap_abandoned(job)  # what the job's page does when it is opened
         task_statuses = sorted(
             {
                 r.status

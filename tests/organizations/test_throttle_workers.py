@@ -114,7 +114,7 @@ def server(transactional_db, tmp_path):
         [
             *(sys.executable, "-m", "gunicorn", "config.wsgi"),
             *("--bind", f"127.0.0.1:{port}", "--workers", "3", "--worker-class", "sync"),
-            *("--max-requests", "1", "--preload", "--timeout", "30"),
+            *("--max-requests", "1", "--max-requests-jitter", "0", "--preload", "--timeout", "30"),
             *("--access-logfile", str(access_log), "--access-logformat", "%(p)s %(m)s %(U)s"),
         ],
         cwd=BASE_DIR,
