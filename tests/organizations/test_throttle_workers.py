@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -158,7 +159,9 @@ def test_the_limit_holds_across_worker_processes_and_spares_other_addresses(serv
     assert re.search(r'name="username" value="alice@example.com"', throttled[1])
     # The owner, at another real address behind the same proxy, gets in.
     assert owner[0] == 302
-    # Every login was answered by a different process: the count lives in the database.
+    # The failures and the refusal were answered by several processes, none of which saw
+    # enough failures alone to refuse: the count lives in the shared cache. (Nearly always
+    # one process per login; gunicorn rarely lets a worker take a second connection.)
     logins = login_pids(access_log, expected=LIMIT + 2)
     assert len(logins) == LIMIT + 2
-    assert len(set(logins)) == len(logins)
+    assert max(Counter(logins[: LIMIT + 1]).values()) < LIMIT
