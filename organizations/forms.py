@@ -17,6 +17,23 @@ from organizations.countries import normalize_country
 from organizations.models import Membership, Organization, Role, User
 
 
+def _refuse_when_limited(form, kind: str, email: str, per_address: int, per_email: int) -> None:
+    """Count one `kind` request for the client's address and `email`; refuse past a limit.
+
+    The form's "throttled" message says how long to wait.
+    """
+    wait = throttle.rate_limit_wait(
+        kind,
+        [(throttle.client_address(form.request), per_address), (email, per_email)],
+    )
+    if wait:
+        raise ValidationError(
+            form.error_messages["throttled"],
+            code="throttled",
+            params={"wait": throttle.wait_text(wait)},
+        )
+
+
 class SignupForm(forms.Form):
     """The first step of signing up: the address, proved by a link mailed to it."""
 
@@ -39,19 +56,9 @@ class SignupForm(forms.Form):
         email = self.cleaned_data.get("email")
         if email:
             # Counted whether or not an account exists, so the answer does not tell.
-            wait = throttle.rate_limit_wait(
-                "signup",
-                [
-                    (throttle.client_address(self.request), settings.SIGNUP_LIMIT_PER_IP),
-                    (email, settings.SIGNUP_LIMIT_PER_EMAIL),
-                ],
+            _refuse_when_limited(
+                self, "signup", email, settings.SIGNUP_LIMIT_PER_IP, settings.SIGNUP_LIMIT_PER_EMAIL
             )
-            if wait:
-                raise ValidationError(
-                    self.error_messages["throttled"],
-                    code="throttled",
-                    params={"wait": throttle.wait_text(wait)},
-                )
         return self.cleaned_data
 
 
@@ -134,19 +141,13 @@ class ThrottledPasswordResetForm(PasswordResetForm):
         email = (self.cleaned_data.get("email") or "").strip().lower()
         if email:
             # Mails already sent to the owner keep working, so this cannot lock them out.
-            wait = throttle.rate_limit_wait(
+            _refuse_when_limited(
+                self,
                 "password-reset",
-                [
-                    (throttle.client_address(self.request), settings.PASSWORD_RESET_LIMIT_PER_IP),
-                    (email, settings.PASSWORD_RESET_LIMIT_PER_EMAIL),
-                ],
+                email,
+                settings.PASSWORD_RESET_LIMIT_PER_IP,
+                settings.PASSWORD_RESET_LIMIT_PER_EMAIL,
             )
-            if wait:
-                raise ValidationError(
-                    self.error_messages["throttled"],
-                    code="throttled",
-                    params={"wait": throttle.wait_text(wait)},
-                )
         return self.cleaned_data
 
 
