@@ -39,11 +39,16 @@ INSTALLED_APPS = [
     # The floors of the house, ground first (see docs/architecture.md).
     "organizations",
     "directory",
+    "events",
     "contacts",
     "companies",
     "attachments",
     "connections",
     "transfers",
+    # The relationship (issue 13): notes, activities, the timeline and the bell.
+    "notes",
+    "activity",
+    "timeline",
     # Rolo's own operations commands (run_worker); no models.
     "config",
 ]
@@ -240,6 +245,8 @@ MAILERS = {
         "OPTIONS": {k: v for k, v in _email_options.items() if v not in (None, "")},
     }
 }
+# Where emails sent outside a request (reminders, mentions) point their links.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Rolo <rolo@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -38,6 +38,15 @@ class UserManager(BaseUserManager["User"]):
         return self._create(email, password, **extra)
 
 
+class ReminderChoice(models.IntegerChoices):
+    """How long before an activity's due time its assignees are emailed (none: null)."""
+
+    AT_TIME = 0, _("At the due time")
+    QUARTER = 15, _("15 minutes before")
+    HOUR = 60, _("1 hour before")
+    DAY = 1440, _("1 day before")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in with an email address and a password."""
 
@@ -48,6 +57,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     # Mixed into the session hash: a new value ends every session ("Log out everywhere").
     session_version = models.CharField(max_length=32, blank=True, default="", editable=False)
+    # The profile page's choices (organizations.views.profile).
+    email_on_mention = models.BooleanField(_("email me when someone mentions me"), default=True)
+    reminder_minutes = models.PositiveIntegerField(
+        _("remind me of my activities"),
+        choices=ReminderChoice,
+        null=True,
+        blank=True,
+        default=ReminderChoice.HOUR,
+        help_text=_("An email before each activity assigned to you is due."),
+    )
 
     objects = UserManager()
 
@@ -156,6 +175,9 @@ class Membership(TenantModel):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.MEMBER)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The bell's count, kept by events.services (notify, mark_read): read with the
+    # membership the middleware loads anyway, so no page pays a query for it.
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
 
     # Memberships are how a request finds its tenant, so they are read before any scope
     # exists (the middleware, "my organizations"); they are always filtered by user or

@@ -16,11 +16,15 @@ ROOT = Path(__file__).resolve().parents[1]
 FLOORS = {
     "organizations": 0,
     "directory": 1,
+    "events": 1,
     "contacts": 2,
     "companies": 2,
     "attachments": 3,
     "connections": 3,
     "transfers": 3,
+    "notes": 4,
+    "activity": 4,
+    "timeline": 4,
     "config": 9,
 }
 
