@@ -328,6 +328,8 @@ TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.Da
 # a copy of more than COPY_INLINE_LIMIT records runs in the worker, not in the request.
 COPY_BATCH_SIZE = env.int("COPY_BATCH_SIZE", default=2000)
 COPY_INLINE_LIMIT = env.int("COPY_INLINE_LIMIT", default=1000)
+# The worker looks for activity reminders to send every this many seconds (activity/tasks.py).
+REMINDER_INTERVAL = env.int("REMINDER_INTERVAL", default=60)
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from activity import urls as activity_urls
 from config import views
 from organizations import urls as organization_urls
 from organizations.views import home
@@ -18,6 +19,7 @@ tenant_urlpatterns = [
     path("", include("attachments.urls")),
     path("", include("connections.urls")),
     path("", include("transfers.urls")),
+    path("activities/", include(activity_urls.urlpatterns)),
 ]
 
 urlpatterns = [
@@ -26,5 +28,7 @@ urlpatterns = [
     path("accounts/", include(organization_urls.account_urlpatterns)),
     path("orgs/", include(organization_urls.organization_urlpatterns)),
     path("invitations/", include(organization_urls.invitation_urlpatterns)),
+    # A calendar app fetches the feed without a session: the secret token is the key.
+    path("calendar/", include(activity_urls.feed_urlpatterns)),
     path("o/<slug:slug>/", include(tenant_urlpatterns)),
 ]

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from activity.selectors import dashboard_groups
 from companies import selectors as company_selectors
 from companies.models import Company
 from connections.selectors import projects_visible_to, tickets_visible_to
@@ -81,6 +82,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         "is_guest": membership.role == Role.GUEST,
         "dashboard_panels": _directory_panels(request) + _work_panels(request),
+        "activity_groups": dashboard_groups(request.user, organization),
     }
     return render(request, "dashboard.html", context)
 

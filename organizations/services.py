@@ -41,6 +41,12 @@ def organization_create(*, name: str, owner: User, slug: str | None = None) -> O
     organization = Organization.objects.create(name=name, slug=slug or unique_slug(name))
     Membership.objects.create(organization=organization, user=owner, role=Role.OWNER)
     organization_seed_lists(organization=organization)
+    with scope(organization=organization):
+        # Upper apps give a new organization their own defaults (docs/architecture.md, hooks).
+        for config in apps.get_app_configs():
+            hook = getattr(config, "organization_created", None)
+            if hook is not None:
+                hook(organization)
     return organization
 
 

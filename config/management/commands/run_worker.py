@@ -14,6 +14,7 @@ Any other error still ends the command, as before.
 import logging
 import time
 
+from django.apps import apps
 from django.db import connections
 from django.tasks import TaskResultStatus
 from django_tasks_db.management.commands import db_worker
@@ -37,6 +38,7 @@ class Command(db_worker.Command):
         pause = FIRST_PAUSE
         while True:
             try:
+                self.start_periodic_tasks()
                 super().handle(*args, **options)
                 return  # stopped on purpose: a signal, --batch or --max-tasks
             except Exception as error:
@@ -59,6 +61,14 @@ class Command(db_worker.Command):
                 pause = min(pause * 2, LONGEST_PAUSE)
                 continue
             pause = FIRST_PAUSE
+
+    def start_periodic_tasks(self) -> None:
+        """Let each app enqueue its periodic task (`worker_started` hook; the reminders'
+        tick re-enqueues itself, so one enqueued here keeps the chain going)."""
+        for config in apps.get_app_configs():
+            hook = getattr(config, "worker_started", None)
+            if hook is not None:
+                hook()
 
     def fail_interrupted(self, worker_id: str) -> int:
         """Mark the tasks this worker was running when the connection went as failed."""

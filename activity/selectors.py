@@ -1,0 +1,193 @@
+"""Reads of activities, always through `Activity.objects.visible_to`."""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from activity.models import Activity, ActivityKind, ActivityLink, Assignment
+from companies.models import Company
+from connections.selectors import projects_visible_to
+from contacts.models import Contact
+from organizations.models import Membership, Organization, Role, User
+
+# How many open activities a record page lists, and each group of the dashboard.
+UPCOMING = 5
+DASHBOARD_GROUP = 10
+# An all-day activity is due at this hour of its day, in the server's time zone.
+ALL_DAY_HOUR = time(9, 0)
+
+
+def all_day_due(day) -> datetime:
+    """The due time of an all-day activity on `day`: 09:00 in TIME_ZONE."""
+    return timezone.make_aware(datetime.combine(day, ALL_DAY_HOUR), timezone.get_default_timezone())
+
+
+def activity_for_user(user: User, organization: Organization, pk: int) -> Activity:
+    """Return the activity if `user` may see it; 404 otherwise, exactly like a missing one."""
+    return get_object_or_404(
+        Activity.objects.visible_to(user, organization).select_related(
+            "kind", "created_by", "done_by"
+        ),
+        pk=pk,
+    )
+
+
+def visible_links(user: User, organization: Organization, activity: Activity) -> list:
+    """The activity's links whose record `user` may see, with the record (one query)."""
+    return list(
+        ActivityLink.objects.filter(organization=organization, activity=activity)
+        .filter(
+            Q(contact__in=Contact.objects.visible_to(user, organization))
+            | Q(company__in=Company.objects.visible_to(user, organization))
+            | Q(project__in=projects_visible_to(user, organization))
+        )
+        .select_related("contact", "company", "project")
+        .order_by("id")
+    )
+
+
+def hidden_links(user: User, organization: Organization, activity: Activity) -> list:
+    """The links `user` may not see: an edit keeps them as they are."""
+    shown = [link.pk for link in visible_links(user, organization, activity)]
+    return list(
+        ActivityLink.objects.filter(organization=organization, activity=activity).exclude(
+            pk__in=shown
+        )
+    )
+
+
+def assignees(activity: Activity) -> list[User]:
+    return [a.user for a in activity.assignments.select_related("user").order_by("user__email")]
+
+
+def record_upcoming(
+    user: User, organization: Organization, *, contact=None, company=None, project=None
+) -> list[Activity]:
+    """The next open activities linked to one record that `user` may see (one query)."""
+    target = {"contact": contact} if contact else {"company": company} if company else {}
+    if project is not None:
+        target = {"project": project}
+    linked = ActivityLink.objects.filter(
+        organization=organization, activity=OuterRef("pk"), **target
+    )
+    return list(
+        Activity.objects.visible_to(user, organization)
+        .filter(Exists(linked), done_at__isnull=True)
+        .select_related("kind")
+        .order_by("due_at", "id")[:UPCOMING]
+    )
+
+
+def my_assignments(user: User, organization: Organization) -> QuerySet:
+    """`user`'s assignments whose activity they may see (a guest: project ones only)."""
+    return (
+        Assignment.objects.filter(organization=organization, user=user)
+        .filter(
+            Exists(
+                Activity.objects.visible_to(user, organization).filter(pk=OuterRef("activity_id"))
+            )
+        )
+        .select_related("activity", "activity__kind")
+    )
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    activities: list[Activity]
+    more: bool
+
+
+def local_day_start(moment: datetime) -> datetime:
+    local = timezone.localtime(moment)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def dashboard_groups(user: User, organization: Organization, now=None) -> list[Group]:
+    """`user`'s open activities: overdue, the rest of today, the next seven days.
+
+    Three queries, each a range of the (organization, user, done, due_at) index cut at
+    DASHBOARD_GROUP + 1 rows (the extra one says "more"), whatever the total.
+    """
+    now = now or timezone.now()
+    tomorrow = local_day_start(now) + timedelta(days=1)
+    open_ones = my_assignments(user, organization).filter(done=False)
+    ranges = [
+        ("overdue", Q(due_at__lt=now)),
+        ("today", Q(due_at__gte=now, due_at__lt=tomorrow)),
+        ("week", Q(due_at__gte=tomorrow, due_at__lt=tomorrow + timedelta(days=7))),
+    ]
+    groups = []
+    for key, condition in ranges:
+        rows = list(open_ones.filter(condition).order_by("due_at", "id")[: DASHBOARD_GROUP + 1])
+        groups.append(
+            Group(
+                key, [row.activity for row in rows[:DASHBOARD_GROUP]], len(rows) > DASHBOARD_GROUP
+            )
+        )
+    return groups
+
+
+WHEN = ("overdue", "today", "week", "open", "done")
+
+
+def member_activities(
+    reader: User, organization: Organization, member: User, when: str, now=None
+) -> QuerySet:
+    """`member`'s assigned activities that `reader` may see, for the list page."""
+    now = now or timezone.now()
+    tomorrow = local_day_start(now) + timedelta(days=1)
+    assigned = Assignment.objects.filter(
+        organization=organization, user=member, activity=OuterRef("pk")
+    )
+    activities = (
+        Activity.objects.visible_to(reader, organization)
+        .filter(Exists(assigned))
+        .select_related("kind")
+    )
+    if when == "done":
+        return activities.filter(done_at__isnull=False).order_by("-done_at", "-id")
+    activities = activities.filter(done_at__isnull=True)
+    if when == "overdue":
+        activities = activities.filter(due_at__lt=now)
+    elif when == "today":
+        activities = activities.filter(due_at__gte=now, due_at__lt=tomorrow)
+    elif when == "week":
+        activities = activities.filter(
+            due_at__gte=tomorrow, due_at__lt=tomorrow + timedelta(days=7)
+        )
+    return activities.order_by("due_at", "id")
+
+
+def kinds(organization: Organization) -> QuerySet:
+    return ActivityKind.objects.filter(organization=organization)
+
+
+def assignable_members(organization: Organization) -> QuerySet:
+    """Owners, members and guests of `organization` (guests only on project activities)."""
+    return User.objects.filter(
+        Exists(Membership.objects.filter(organization=organization, user=OuterRef("pk")))
+    ).order_by("full_name", "email")
+
+
+def guest_ids(organization: Organization) -> set[int]:
+    return set(
+        Membership.objects.filter(organization=organization, role=Role.GUEST).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def feed_activities(user: User, organization: Organization, *, limit: int = 1000) -> list:
+    """The calendar feed: `user`'s assigned activities they may see, newest due first."""
+    since = timezone.now() - timedelta(days=getattr(settings, "ACTIVITY_FEED_PAST_DAYS", 90))
+    return [
+        row.activity
+        for row in my_assignments(user, organization)
+        .filter(due_at__gte=since)
+        .order_by("-due_at", "-id")[:limit]
+    ]
