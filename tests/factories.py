@@ -259,3 +259,60 @@ class LinkFactory(TenantFactory):
     name = factory.Sequence(lambda n: f"Shared folder {n}")
     url = factory.Sequence(lambda n: f"https://drive.google.com/drive/folders/folder{n}")
     uploaded_by = None
+
+
+# --- Activities ---------------------------------------------------------------------------
+
+
+class ActivityKindFactory(TenantFactory):
+    class Meta:
+        model = "activity.ActivityKind"
+        django_get_or_create = ("organization", "name")
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = "Call"
+
+
+def activity(
+    organization,
+    *,
+    created_by=None,
+    assignees=(),
+    contacts=(),
+    companies=(),
+    projects=(),
+    subject="Call about the offer",
+    due_at=None,
+    all_day=False,
+    done=False,
+    kind="Call",
+):
+    """An activity with its assignees and links, written directly (no events, no notices)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from activity.models import Activity, ActivityLink, Assignment
+
+    due_at = due_at or timezone.now() + timedelta(days=1)
+    with scopes_disabled():
+        row = Activity.objects.create(
+            organization=organization,
+            kind=ActivityKindFactory(organization=organization, name=kind) if kind else None,
+            subject=subject,
+            due_at=due_at,
+            all_day=all_day,
+            created_by=created_by,
+            done_at=timezone.now() if done else None,
+            done_by=created_by if done else None,
+        )
+        Assignment.objects.bulk_create(
+            Assignment(organization=organization, activity=row, user=u, due_at=due_at, done=done)
+            for u in assignees
+        )
+        ActivityLink.objects.bulk_create(
+            [ActivityLink(organization=organization, activity=row, contact=c) for c in contacts]
+            + [ActivityLink(organization=organization, activity=row, company=c) for c in companies]
+            + [ActivityLink(organization=organization, activity=row, project=p) for p in projects]
+        )
+    return row
