@@ -101,16 +101,20 @@ def test_activity_urls_answer_by_role_and_by_the_linked_record(
         assert row is not None and row.done_at is None  # nothing changed
 
 
+ALL = {"gina": 200, "bob": 200, "alice": 200}
+STAFF = {"gina": 403, "bob": 200, "alice": 200}
+OWNER_PAGE = {"gina": 403, "bob": 403, "alice": 200}
+OWNER_POST = {"gina": 403, "bob": 403, "alice": 302}
 # url name, method, data, kwargs builder, status per person
 PAGE_ROUTES = [
-    ("activity_list", "get", {}, None, {"gina": 200, "bob": 200, "alice": 200}),
-    ("activity_create", "get", {}, None, {"gina": 403, "bob": 200, "alice": 200}),
-    ("activity_calendar", "get", {}, None, {"gina": 200, "bob": 200, "alice": 200}),
-    ("activity_calendar", "post", {"action": "renew"}, None, {"gina": 200, "bob": 200, "alice": 200}),
-    ("activity_kind_list", "get", {}, None, {"gina": 403, "bob": 403, "alice": 200}),
-    ("activity_kind_list", "post", {"name": "Visit"}, None, {"gina": 403, "bob": 403, "alice": 302}),
-    ("activity_kind_rename", "post", {"name": "Demo"}, "kind", {"gina": 403, "bob": 403, "alice": 302}),
-    ("activity_kind_delete", "post", {}, "kind", {"gina": 403, "bob": 403, "alice": 302}),
+    ("activity_list", "get", {}, None, ALL),
+    ("activity_create", "get", {}, None, STAFF),
+    ("activity_calendar", "get", {}, None, ALL),
+    ("activity_calendar", "post", {"action": "renew"}, None, ALL),
+    ("activity_kind_list", "get", {}, None, OWNER_PAGE),
+    ("activity_kind_list", "post", {"name": "Visit"}, None, OWNER_POST),
+    ("activity_kind_rename", "post", {"name": "Demo"}, "kind", OWNER_POST),
+    ("activity_kind_delete", "post", {}, "kind", OWNER_POST),
 ]  # fmt: skip
 
 
