@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import vobject
+from vobject.icalendar import utc
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
@@ -25,7 +26,7 @@ def calendar_text(user: User, organization: Organization) -> str:
     for activity in selectors.feed_activities(user, organization):
         event = calendar.add("vevent")
         event.add("uid").value = f"activity-{activity.pk}@{organization.slug}.rolo"
-        event.add("dtstamp").value = activity.updated_at
+        event.add("dtstamp").value = activity.updated_at.astimezone(utc)
         summary = activity.subject
         if activity.kind:
             summary = f"{activity.kind.name}: {summary}"
@@ -37,8 +38,10 @@ def calendar_text(user: User, organization: Organization) -> str:
             event.add("dtstart").value = day
             event.add("dtend").value = day + timedelta(days=1)
         else:
-            event.add("dtstart").value = activity.due_at
-            event.add("dtend").value = activity.due_at + timedelta(minutes=30)
+            # In UTC ("...Z"): every calendar reads it without a VTIMEZONE block.
+            start = activity.due_at.astimezone(utc)
+            event.add("dtstart").value = start
+            event.add("dtend").value = start + timedelta(minutes=30)
         if activity.notes:
             event.add("description").value = activity.notes
         event.add("url").value = base + activity.url_in(organization.slug)
