@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 import vobject
-from vobject.icalendar import utc
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from vobject.icalendar import utc
 
 from activity import selectors
 from organizations.models import Organization, User
