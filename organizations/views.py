@@ -23,6 +23,7 @@ from organizations.forms import (
     InvitationForm,
     MembershipRoleForm,
     OrganizationForm,
+    ProfileForm,
     SignupFinishForm,
     SignupForm,
     ThrottledLoginForm,
@@ -73,6 +74,19 @@ def logout_everywhere(request: HttpRequest) -> HttpResponse:
     update_session_auth_hash(request, request.user)
     messages.success(request, _("You were logged out of every other browser and device."))
     return redirect("password_change")
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """The user's name and which emails they want (mentions, activity reminders)."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile was saved."))
+        return redirect("profile")
+    return render(
+        request, "registration/profile.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 def _safe_next(request: HttpRequest) -> str | None:
