@@ -48,7 +48,7 @@ def company_update(
 
     On a private company only its creator may mention someone new (`check_audience`).
     """
-    before = journal.snapshot(company)
+    before = journal.stored_snapshot(company)
     for name, value in fields.items():
         setattr(company, name, value)
     check_audience(company, editor=user)

@@ -72,7 +72,7 @@ def contact_update(
 
     On a private contact only its creator may mention someone new (`check_audience`).
     """
-    before = journal.snapshot(contact)
+    before = journal.stored_snapshot(contact)
     for name, value in fields.items():
         setattr(contact, name, value)
     check_audience(contact, editor=user)

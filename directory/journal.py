@@ -62,6 +62,26 @@ def snapshot(record: DirectoryRecord) -> dict:
     return values
 
 
+def stored_snapshot(record: DirectoryRecord) -> dict:
+    """The snapshot of `record` as the database holds it (a form may have changed the
+    instance already: a ModelForm writes its cleaned data into it when validating)."""
+    stored = (
+        type(record)
+        ._base_manager.filter(organization_id=record.organization_id, pk=record.pk)
+        .select_related(*_relations(record))
+        .first()
+    )
+    return snapshot(stored) if stored is not None else {}
+
+
+def _relations(record: DirectoryRecord) -> list[str]:
+    return [
+        field.name
+        for field in record._meta.concrete_fields
+        if field.is_relation and field.name not in _SKIPPED
+    ]
+
+
 def _whose(record: DirectoryRecord) -> dict:
     return {record._meta.model_name: record}
 
