@@ -57,7 +57,7 @@ class RoloPasswordResetConfirmView(PasswordResetConfirmView):
     """Set a new password from a mailed link, then log in at once, throttles cleared."""
 
     post_reset_login = True
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "organizations.backends.MembershipBackend"
 
     def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)
@@ -177,7 +177,7 @@ def signup_finish(request: HttpRequest, token: str) -> HttpResponse:
             )
         if request.user.is_authenticated:
             logout(request)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="organizations.backends.MembershipBackend")
         messages.success(request, _("Welcome to Rolo! Create your first organization."))
         next_url = claim.get("next") or ""
         if not url_has_allowed_host_and_scheme(
