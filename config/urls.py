@@ -18,6 +18,7 @@ tenant_urlpatterns = [
     path("", include("attachments.urls")),
     path("", include("connections.urls")),
     path("", include("transfers.urls")),
+    path("", include("notes.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,78 @@
+"""Reads of notes: always through `Note.objects.visible_to` (notes.querysets)."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from directory.pagination import KeysetPage, keyset_paginate
+from notes.models import Note, NoteRevision
+from notes.services import MAX_PINNED
+from organizations.models import Organization, User
+
+SECTION_LATEST = 10
+LIST_PER_PAGE = 25
+
+
+def visible_notes(user: User, organization: Organization) -> QuerySet:
+    return Note.objects.visible_to(user, organization)
+
+
+def note_for_user(user: User, organization: Organization, pk: int) -> Note:
+    """The note if `user` may read it; 404 otherwise, exactly like a missing one.
+
+    Its record comes along (the page links to it, services need it).
+    """
+    return get_object_or_404(
+        visible_notes(user, organization).select_related("author", "contact", "company", "project"),
+        pk=pk,
+    )
+
+
+@dataclass
+class RecordNotes:
+    pinned: list[Note]
+    latest: list[Note]
+    has_more: bool
+
+
+def record_notes(user: User, organization: Organization, record) -> RecordNotes:
+    """The notes section of a record page: the pinned notes, then the latest ten.
+
+    One query (the notes with their authors; revisions are not loaded). `record` must
+    come from its own door (the page's record); the notes are filtered through
+    `visible_to` anyway.
+    """
+    rows = list(
+        visible_notes(user, organization)
+        .on_record(record)
+        .select_related("author")
+        .in_order()[: MAX_PINNED + SECTION_LATEST + 1]
+    )
+    pinned = [note for note in rows if note.pinned_at is not None]
+    unpinned = [note for note in rows if note.pinned_at is None]
+    return RecordNotes(
+        pinned=pinned,
+        latest=unpinned[:SECTION_LATEST],
+        has_more=len(unpinned) > SECTION_LATEST,
+    )
+
+
+def record_notes_page(
+    user: User, organization: Organization, record, *, after: str | None, before: str | None
+) -> KeysetPage:
+    """Every note of `record` the user may read, newest first, by cursor."""
+    return keyset_paginate(
+        visible_notes(user, organization).on_record(record).select_related("author"),
+        order=["-created_at", "-id"],
+        per_page=LIST_PER_PAGE,
+        after=after,
+        before=before,
+    )
+
+
+def note_revisions(note: Note) -> QuerySet:
+    """The earlier texts of `note` (which came from `note_for_user`), newest first."""
+    return NoteRevision.objects.filter(
+        organization_id=note.organization_id, note=note
+    ).select_related("edited_by")
