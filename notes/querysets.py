@@ -10,6 +10,9 @@ deletions, pins) starts here, so "not visible" and "does not exist" are the same
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
+from companies.models import Company
+from connections.selectors import projects_visible_to
+from contacts.models import Contact
 from organizations.scoping import ScopedManager
 
 
@@ -23,16 +26,11 @@ class NoteQuerySet(QuerySet):
         """
         if user is None or not user.is_authenticated:
             return self.none()
-        # Imported here: the doors' models import this module's manager through notes.models.
-        from companies.models import Company
-        from connections.selectors import projects_visible_to
-        from contacts.models import Contact
-        from notes.models import NoteMention
-
         contacts = Contact.objects.visible_to(user, organization).filter(pk=OuterRef("contact_id"))
         companies = Company.objects.visible_to(user, organization).filter(pk=OuterRef("company_id"))
         projects = projects_visible_to(user, organization).filter(pk=OuterRef("project_id"))
-        mentioned = NoteMention.objects.filter(
+        mention_model = self.model._meta.get_field("mentions").related_model
+        mentioned = mention_model.objects.filter(
             organization=organization, note=OuterRef("pk"), user=user
         )
         record = (
