@@ -36,6 +36,7 @@ def notes_section_context(
     form: NoteForm | None = None,
     notes: list[Note] | None = None,
     notice: str = "",
+    notice_is_error: bool = False,
 ) -> dict:
     """The section's context for `record` (which came from its door).
 
@@ -51,6 +52,7 @@ def notes_section_context(
         "create_url": reverse("note_create", kwargs={"slug": slug}) + f"?{kind}={record.pk}",
         "list_url": reverse(LIST_URL_NAMES[kind], kwargs={"slug": slug, "pk": record.pk}),
         "notice": notice,
+        "notice_is_error": notice_is_error,
         "in_section": notes is None,
     }
     if can_write:

@@ -65,9 +65,15 @@ def _apply_errors(form: NoteForm, error: ValidationError) -> None:
 
 
 def _section(
-    request: HttpRequest, record, form: NoteForm | None = None, notice: str = ""
+    request: HttpRequest,
+    record,
+    form: NoteForm | None = None,
+    notice: str = "",
+    notice_is_error: bool = False,
 ) -> HttpResponse:
-    context = notes_section_context(request, record, form=form, notice=notice)
+    context = notes_section_context(
+        request, record, form=form, notice=notice, notice_is_error=notice_is_error
+    )
     return render(request, "notes/_section.html", context)
 
 
@@ -174,7 +180,7 @@ def note_pin(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     else:
         notice, level = (_("Note pinned.") if pinned else _("Note unpinned.")), messages.SUCCESS
     if request.htmx:
-        return _section(request, record, notice=notice)
+        return _section(request, record, notice=notice, notice_is_error=level == messages.ERROR)
     messages.add_message(request, level, notice)
     return redirect(f"{services.record_url(record)}#note-{note.pk}")
 
