@@ -54,6 +54,7 @@ def notes_section_context(
         "notice": notice,
         "notice_is_error": notice_is_error,
         "in_section": notes is None,
+        "record_files_url": services.record_url(record) + "#files",
     }
     if can_write:
         context["form"] = form or NoteForm(with_files=kind != "project")

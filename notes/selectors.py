@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from directory.pagination import KeysetPage, keyset_paginate
-from notes.models import Note, NoteRevision
+from notes.models import Note, NoteAttachment, NoteRevision
 from notes.services import MAX_PINNED
 from organizations.models import Organization, User
 
@@ -29,6 +30,18 @@ def note_for_user(user: User, organization: Organization, pk: int) -> Note:
     )
 
 
+def with_file_counts(notes: QuerySet) -> QuerySet:
+    """Annotate `file_count`, the number of files each note carries (a subquery, no extra query)."""
+    files = (
+        NoteAttachment.objects.filter(organization=OuterRef("organization"), note=OuterRef("pk"))
+        .order_by()
+        .values("note")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return notes.annotate(file_count=Coalesce(Subquery(files), 0))
+
+
 @dataclass
 class RecordNotes:
     pinned: list[Note]
@@ -44,8 +57,7 @@ def record_notes(user: User, organization: Organization, record) -> RecordNotes:
     `visible_to` anyway.
     """
     rows = list(
-        visible_notes(user, organization)
-        .on_record(record)
+        with_file_counts(visible_notes(user, organization).on_record(record))
         .select_related("author")
         .in_order()[: MAX_PINNED + SECTION_LATEST + 1]
     )
@@ -63,7 +75,9 @@ def record_notes_page(
 ) -> KeysetPage:
     """Every note of `record` the user may read, newest first, by cursor."""
     return keyset_paginate(
-        visible_notes(user, organization).on_record(record).select_related("author"),
+        with_file_counts(visible_notes(user, organization).on_record(record)).select_related(
+            "author"
+        ),
         order=["-created_at", "-id"],
         per_page=LIST_PER_PAGE,
         after=after,

@@ -151,7 +151,9 @@ def _sync_mentions(note: Note, users: list[User]) -> list[User]:
 
 def _notify(note: Note, users: list[User], actor: User) -> None:
     record = note.record
-    targets = _event_targets(record) or {"project": record}
+    # A project note's bell row points at the project only: the reader of the bell must
+    # see what it points at, and the project's client may be hidden from them.
+    targets = {"project": record} if isinstance(record, Project) else _record_fields(record)
     notify(
         organization=note.organization,
         recipients=users,

@@ -294,6 +294,17 @@ def test_a_project_note_event_goes_to_the_projects_client(acme, alice, unscoped)
     assert event.note_id == note.pk
 
 
+def test_a_mention_in_a_project_note_points_at_the_project_only(acme, alice, bob, unscoped):
+    hidden_client = ContactFactory(organization=acme, created_by=alice, visibility="private")
+    project = ProjectFactory(organization=acme, created_by=alice, client_contact=hidden_client)
+
+    note = write(acme, project, alice, "@bob@example.com see the plan.")
+
+    [notification] = notifications(bob)
+    assert (notification.project_id, notification.contact_id) == (project.pk, None)
+    assert notification.url == f"/o/acme/projects/{project.pk}/#note-{note.pk}"
+
+
 def test_a_note_on_a_project_without_client_writes_no_event(acme, alice, unscoped):
     # events.services.record_event refuses an event with neither contact nor company:
     # a timeline belongs to a contact or a company.
@@ -330,6 +341,9 @@ def test_a_notes_files_are_attachments_of_its_record_and_count_against_the_quota
     [link] = NoteAttachment.objects.filter(note=note)
     assert link.attachment.contact_id == giulia.pk and link.attachment.size == 1234
     assert storage_used(acme) == 1234
+    page = client_for(bob).get(reverse("contact_detail", kwargs={"slug": "acme", "pk": giulia.pk}))
+    assert "1 file, listed under Files" in page.content.decode()
+    assert "minutes.txt" in page.content.decode()  # in the Files section, downloadable
 
     with scope(organization=acme):
         services.note_delete(note=note, user=bob)
