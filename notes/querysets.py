@@ -13,6 +13,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from companies.models import Company
 from connections.selectors import projects_visible_to
 from contacts.models import Contact
+from organizations.models import Membership, Role
 from organizations.scoping import ScopedManager
 
 
@@ -38,7 +39,12 @@ class NoteQuerySet(QuerySet):
             | (Q(company__isnull=False) & Exists(companies))
             | (Q(project__isnull=False) & Exists(projects))
         )
-        note = Q(is_private=False) | Q(author=user) | Exists(mentioned)
+        # A mention counts for owners and members only (mentions are resolved to them),
+        # so a member later made a guest no longer reads the private notes naming them.
+        reader = Membership.objects.filter(
+            organization=organization, user=user, role__in=[Role.OWNER, Role.MEMBER]
+        )
+        note = Q(is_private=False) | Q(author=user) | (Exists(mentioned) & Exists(reader))
         return self.filter(record, note, organization=organization)
 
     def on_record(self, record) -> "NoteQuerySet":

@@ -157,3 +157,19 @@ def test_the_list_pages_by_cursor_without_repeating_a_note(client_for, acme, ali
     seen_next = [n for n in notes if f'id="note-{n.pk}"' in second]
     assert len(seen) == 25 and len(seen_next) == 5
     assert not set(seen) & set(seen_next)
+
+
+def test_a_member_made_guest_loses_the_private_project_notes_naming_them(acme, cast):
+    from organizations.models import Membership
+
+    project = ProjectFactory(organization=acme, created_by=cast["alice"])
+    TaskFactory(organization=acme, project=project, assignee=cast["bob"])
+    note = NoteFactory(project=project, author=cast["alice"], is_private=True, body="For bob.")
+    note_mention(note, cast["bob"])
+    with scope(organization=acme):
+        assert Note.objects.visible_to(cast["bob"], acme).filter(pk=note.pk).exists()
+
+    Membership.objects.filter(organization=acme, user=cast["bob"]).update(role="guest")
+
+    with scope(organization=acme):
+        assert not Note.objects.visible_to(cast["bob"], acme).filter(pk=note.pk).exists()
