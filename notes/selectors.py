@@ -16,7 +16,18 @@ LIST_PER_PAGE = 25
 
 
 def visible_notes(user: User, organization: Organization) -> QuerySet:
+    """The notes `user` may read in `organization` (the door, `Note.objects.visible_to`)."""
     return Note.objects.visible_to(user, organization)
+
+
+def visible_note_ids(user: User, organization: Organization) -> QuerySet:
+    """The ids of the notes `user` may read: for the timeline and the bell, as a subquery.
+
+    Documented entry point for the other floor-4 apps: an event or notification with a
+    `note_id` shows only when `note_id` is in this set (`Q(note_id__in=...)`). A deleted
+    note is in no set; its NOTE_DELETED event carries `data["private"]` when it was private.
+    """
+    return visible_notes(user, organization).values("pk")
 
 
 def note_for_user(user: User, organization: Organization, pk: int) -> Note:

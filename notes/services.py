@@ -126,7 +126,9 @@ def _record_event(note: Note, kind: EventKind, actor: User) -> None:
         kind=kind,
         actor=actor,
         note_id=note.pk,
-        data={"excerpt": excerpt(note.body)},
+        # A private note's events say so: once the note is deleted, the reader can no
+        # longer ask the note who may see it.
+        data={"excerpt": excerpt(note.body), **({"private": True} if note.is_private else {})},
         **targets,
     )
 

@@ -173,3 +173,17 @@ def test_a_member_made_guest_loses_the_private_project_notes_naming_them(acme, c
 
     with scope(organization=acme):
         assert not Note.objects.visible_to(cast["bob"], acme).filter(pk=note.pk).exists()
+
+
+def test_visible_note_ids_filter_events_for_the_timeline(world, cast, acme, unscoped):
+    from events.models import Event
+    from notes.selectors import visible_note_ids
+
+    for note in (world["shared"], world["for_carol"]):
+        Event.objects.create(
+            organization=acme, kind="note_added", contact=world["public"], note_id=note.pk
+        )
+
+    shown = Event.objects.filter(note_id__in=visible_note_ids(cast["bob"], acme))
+
+    assert [event.note_id for event in shown] == [world["shared"].pk]

@@ -282,6 +282,7 @@ def test_a_private_note_event_carries_its_note_id(acme, giulia, bob, unscoped):
 
     [event] = events()
     assert event.note_id == note.pk
+    assert event.data == {"excerpt": "Private.", "private": True}
 
 
 def test_a_project_note_event_goes_to_the_projects_client(acme, alice, unscoped):
@@ -382,3 +383,21 @@ def test_files_beyond_the_quota_refuse_the_whole_note(
 
     assert Note.objects.count() == 0 and Attachment.objects.count() == 0
     assert storage_used(acme) == 0
+
+
+def test_a_refused_edit_keeps_the_text_and_changes_nothing(
+    client_for, acme, giulia, bob, settings, unscoped
+):
+    note = write(acme, giulia, bob, "Short.")
+    settings.DESCRIPTION_MAX_LENGTH = 20
+    url = reverse("note_edit", kwargs={"slug": "acme", "pk": note.pk})
+
+    response = client_for(bob).post(url, {"body": "Much longer than twenty characters."})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "A note can have at most 20 characters" in html
+    assert "Much longer than twenty characters." in html
+    note.refresh_from_db()
+    assert note.body == "Short." and NoteRevision.objects.count() == 0
+    assert [e.kind for e in events()] == [EventKind.NOTE_ADDED]
