@@ -19,6 +19,7 @@ tenant_urlpatterns = [
     path("", include("connections.urls")),
     path("", include("transfers.urls")),
     path("", include("timeline.urls")),
+    path("", include("notes.urls")),
 ]
 
 urlpatterns = [

@@ -249,6 +249,10 @@ def test_every_organization_url_is_in_the_table():
     from tests.attachments.test_access import URL_NAMES as ATTACHMENT_URL_NAMES
 
     covered |= ATTACHMENT_URL_NAMES
+    # And the notes (roles × record visibility × private notes).
+    from tests.notes.test_access import URL_NAMES as NOTE_URL_NAMES
+
+    covered |= NOTE_URL_NAMES
     missing = organization_url_names() - covered
 
     assert not missing, f"Add these URLs to ROUTES in {__name__}: {sorted(missing)}"
