@@ -36,6 +36,8 @@ from attachments.files import (
 )
 from attachments.models import Attachment, AttachmentKind, StorageUsage
 from attachments.selectors import Record, record_kind
+from events.models import Event, EventKind
+from events.services import record_events
 from organizations.models import PLAN_QUOTAS, Organization, Plan, User
 
 logger = logging.getLogger(__name__)
@@ -171,6 +173,7 @@ def attachments_upload(
                     for file, key in zip(files, stored, strict=True)
                 ]
             )
+            _record_file_events(attachments, EventKind.FILE_ADDED, actor=uploaded_by)
     except BaseException:
         # Undo in reverse order: no object without its row, no bytes without their file.
         for key in stored:
@@ -245,14 +248,32 @@ def attachment_link_create(
     attachment.full_clean(
         exclude=["organization", "contact", "company"], validate_constraints=False
     )
-    attachment.save()
+    with transaction.atomic():
+        attachment.save()
+        _record_file_events([attachment], EventKind.FILE_ADDED, actor=added_by)
     return attachment
 
 
 @transaction.atomic
-def attachment_delete(*, attachment: Attachment) -> None:
+def attachment_delete(*, attachment: Attachment, user: User | None = None) -> None:
     """Delete an attachment: its bytes are freed now, its object once the deletion commits."""
+    _record_file_events([attachment], EventKind.FILE_REMOVED, actor=user)
     attachment.delete()
+
+
+def _record_file_events(attachments: list[Attachment], kind: EventKind, *, actor) -> None:
+    """One timeline event per file or link, on the record it belongs to."""
+    record_events(
+        Event(
+            organization_id=attachment.organization_id,
+            kind=kind,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            contact_id=attachment.contact_id,
+            company_id=attachment.company_id,
+            data={"name": attachment.name, "size": attachment.size or 0},
+        )
+        for attachment in attachments
+    )
 
 
 def attachment_deleted(attachment: Attachment) -> None:

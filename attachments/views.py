@@ -109,7 +109,7 @@ def attachment_delete(
     """Delete a file or link of a record the user sees; a file's space is freed."""
     record = selectors.record_for_user(request.user, request.organization, kind, pk)
     attachment = selectors.attachment_for_record(record, attachment_pk)
-    services.attachment_delete(attachment=attachment)
+    services.attachment_delete(attachment=attachment, user=request.user)
     messages.success(request, _("“%(name)s” deleted.") % {"name": attachment.name})
     return redirect(_section_url(record, kind, slug))
 

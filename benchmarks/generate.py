@@ -54,6 +54,7 @@ LOADED_TABLES = [
     "companies_companyaddress",
     "companies_companymention",
     "companies_affiliation",
+    "events_event",
 ]
 
 PROJECT_NAMES = [
@@ -500,6 +501,43 @@ def _insert_connections(cursor, plan: Plan, params: dict) -> None:
         )
 
 
+def _insert_events(cursor, plan: Plan, params: dict) -> None:
+    """Timelines: three events per contact of "bench" (created, fields edited, a file),
+    500 on the detail contact and 300 on the 1,000-person company, as the services write
+    them (`events.services`): 3,000,000 rows at scale 1."""
+    org, users = params["big_org_id"], params["user_ids"]
+    first, last = params["contact_base"], params["contact_base"] + plan.contacts - 1
+    updated = '{"fields": [["role", "Analyst", "Engineer"]]}'
+    cursor.execute(
+        f"""
+        INSERT INTO events_event (organization_id, created_at, kind, actor_id, contact_id, data)
+        SELECT c.organization_id, c.created_at + make_interval(days => k.n), k.kind,
+               (%s::bigint[])[1 + mod(c.id + k.n, %s)], c.id, k.data::jsonb
+        FROM contacts_contact c
+        CROSS JOIN (VALUES (0, 'created', '{{}}'),
+                           (1, 'updated', %s),
+                           (2, 'file_added', '{{"name": "offer.pdf", "size": 120000}}')
+                   ) AS k(n, kind, data)
+        WHERE c.id BETWEEN {first} AND {last} AND c.organization_id = %s
+        """,
+        [users, len(users), updated, org],
+    )
+    for column, record, count in (
+        ("contact_id", first, 497),
+        ("company_id", params["company_base"], 300),
+    ):
+        cursor.execute(
+            f"""
+            INSERT INTO events_event (organization_id, created_at, kind, actor_id, {column}, data)
+            SELECT %s, now() - make_interval(hours => n), 'file_added',
+                   (%s::bigint[])[1 + mod(n, %s)], %s,
+                   jsonb_build_object('name', 'file-' || n || '.pdf', 'size', 1000 * n)
+            FROM generate_series(1, %s) AS n
+            """,
+            [org, users, len(users), record, count],
+        )
+
+
 def _reserve_ids(cursor, table: str, count: int) -> int:
     """Reserve `count` consecutive ids of `table`; return the first."""
     cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
@@ -721,6 +759,7 @@ def generate(*, plan: Plan, log: Callable[[str], None] = print) -> Summary:
         step("mentions", lambda: _insert_mentions(cursor, plan, params))
         step("affiliations", lambda: _insert_affiliations(cursor, plan, params))
         step("connections of the detail contact", lambda: _insert_connections(cursor, plan, params))
+        step("timeline events", lambda: _insert_events(cursor, plan, params))
         step(f"rebuild {len(definitions)} indexes", lambda: _rebuild(cursor, definitions, log))
         step("analyze", lambda: [cursor.execute(f"ANALYZE {table}") for table in LOADED_TABLES])
         counts = _counts(cursor, org_ids)

@@ -28,6 +28,7 @@ from contacts import selectors as contact_selectors
 from contacts.models import Contact
 from directory import pagination
 from directory import views as directory_views
+from events.models import Event
 from organizations.models import Organization, User
 
 DEEP_PAGE = 10_000
@@ -187,6 +188,21 @@ def build_cases(
             f"contact page with {companies} companies, {connections} connections",
             "detail",
             f"/o/{slug}/contacts/{hub.pk}/",
+        ),
+    ]
+    # The timelines the page loads after itself (issue 13): the hub's 500 events, and
+    # the flagship company's own with its 1,000 persons' events.
+    events = Event.objects.filter(organization=organization, contact=hub).count()
+    cases += [
+        Case(
+            f"contact timeline ({events:,} events), first page",
+            "detail",
+            f"/o/{slug}/contacts/{hub.pk}/timeline/",
+        ),
+        Case(
+            f"company timeline with its {persons:,} persons' events",
+            "detail",
+            f"/o/{slug}/companies/{flagship.pk}/timeline/",
         ),
     ]
     return cases

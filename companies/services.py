@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from companies.models import Affiliation, Company
+from directory import journal
 from directory.services import (
     check_audience,
     check_tenant_links,
@@ -29,6 +30,7 @@ def company_create(
     company.full_clean(exclude=["organization", "created_by"])
     company.save()
     replace_details(company, emails=emails or [], phones=phones or [], addresses=addresses or [])
+    journal.record_saved(company, user=created_by, before=None)
     return company
 
 
@@ -46,6 +48,7 @@ def company_update(
 
     On a private company only its creator may mention someone new (`check_audience`).
     """
+    before = journal.stored_snapshot(company)
     for name, value in fields.items():
         setattr(company, name, value)
     check_audience(company, editor=user)
@@ -54,6 +57,7 @@ def company_update(
     company.full_clean(exclude=["organization", "created_by"])
     company.save()
     replace_details(company, emails=emails, phones=phones, addresses=addresses)
+    journal.record_saved(company, user=user, before=before)
     return company
 
 

@@ -123,6 +123,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://rolo_cache")}
 
 AUTH_USER_MODEL = "organizations.User"
+# The user and their memberships in one query per request (organizations/backends.py).
+# A session logged in before it was set (through Django's ModelBackend) asks to log in once.
+AUTHENTICATION_BACKENDS = ["organizations.backends.MembershipBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -20,6 +20,8 @@ tenant_urlpatterns = [
     path("", include("connections.urls")),
     path("", include("transfers.urls")),
     path("activities/", include(activity_urls.urlpatterns)),
+    path("", include("timeline.urls")),
+    path("", include("notes.urls")),
 ]
 
 urlpatterns = [

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from companies.models import Company
 from connections.models import Connection, Project, Task, Ticket
 from contacts.models import Contact
+from events.models import Event, EventKind
+from events.services import record_event, record_events
 from organizations.models import Membership, Organization, User
 
 
@@ -86,20 +88,72 @@ def project_create(
     _apply_client(project, client)
     _validate_project(project)
     project.save()
+    _record_client_change(project, (None, None), actor=created_by)
     return project
 
 
 @transaction.atomic
 def project_update(
-    *, project: Project, fields: dict, client: ClientChoice = KEEP_CLIENT
+    *,
+    project: Project,
+    fields: dict,
+    client: ClientChoice = KEEP_CLIENT,
+    user: User | None = None,
 ) -> Project:
     """Update a project's fields and, unless `client.keep`, its client."""
+    before = (project.client_company_id, project.client_contact_id)
     for name, value in fields.items():
         setattr(project, name, value)
     _apply_client(project, client)
     _validate_project(project)
     project.save()
+    _record_client_change(project, before, actor=user)
     return project
+
+
+def _client_event(project, kind: EventKind, *, company_id, contact_id, actor) -> Event:
+    return Event(
+        organization_id=project.organization_id,
+        kind=kind,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        company_id=company_id,
+        contact_id=contact_id,
+        project_id=project.pk,
+        data={"title": project.name},
+    )
+
+
+def _client_events(project, before: tuple, after: tuple, *, actor) -> list[Event]:
+    """ "Client of" / "no longer client of" events for a project whose client changed."""
+    if before == after:
+        return []
+    events = []
+    if any(before):
+        events.append(
+            _client_event(
+                project,
+                EventKind.CLIENT_REMOVED,
+                company_id=before[0],
+                contact_id=before[1],
+                actor=actor,
+            )
+        )
+    if any(after):
+        events.append(
+            _client_event(
+                project,
+                EventKind.CLIENT_ASSIGNED,
+                company_id=after[0],
+                contact_id=after[1],
+                actor=actor,
+            )
+        )
+    return events
+
+
+def _record_client_change(project: Project, before: tuple, *, actor) -> None:
+    after = (project.client_company_id, project.client_contact_id)
+    record_events(_client_events(project, before, after, actor=actor))
 
 
 def project_delete(*, project: Project) -> None:
@@ -112,22 +166,44 @@ def projects_assign_client(
     organization: Organization,
     projects: QuerySet,
     client: ClientChoice,
+    user: User | None = None,
 ) -> int:
     """Set the client of every project of `projects` in one UPDATE; return how many.
 
     `projects` must come from `projects_visible_to(...)`; the count of queries does not
-    depend on how many projects are selected.
+    depend on how many projects are selected (their old clients are read in one query,
+    the timeline events written in one insert).
     """
     if client.keep or (client.company is None) == (client.contact is None):
         raise ValidationError(_("Choose one client: a company or a contact."))
     _check_same_organization(
         organization.pk, client_company=client.company, client_contact=client.contact
     )
-    return projects.filter(organization=organization).update(
-        client_company=client.company,
-        client_contact=client.contact,
-        updated_at=timezone.now(),
+    projects = projects.filter(organization=organization)
+    after = (
+        client.company.pk if client.company else None,
+        client.contact.pk if client.contact else None,
     )
+    with transaction.atomic():
+        events = [
+            event
+            for project in projects.select_for_update().only(
+                "id", "organization_id", "name", "client_company_id", "client_contact_id"
+            )
+            for event in _client_events(
+                project,
+                (project.client_company_id, project.client_contact_id),
+                after,
+                actor=user,
+            )
+        ]
+        count = projects.update(
+            client_company=client.company,
+            client_contact=client.contact,
+            updated_at=timezone.now(),
+        )
+        record_events(events)
+    return count
 
 
 @transaction.atomic
@@ -202,12 +278,31 @@ def connection_add(
     """Connect `party` to `item` (once); return the connection and whether it is new."""
     _check_same_organization(item.organization_id, party=party)
     party_field = "contact" if isinstance(party, Contact) else "company"
-    return Connection.objects.get_or_create(
-        organization_id=item.organization_id,
-        **{item.kind: item, party_field: party},
-        defaults={"created_by": created_by},
-    )
+    with transaction.atomic():
+        connection, created = Connection.objects.get_or_create(
+            organization_id=item.organization_id,
+            **{item.kind: item, party_field: party},
+            defaults={"created_by": created_by},
+        )
+        if created:
+            _record_connection_event(connection, EventKind.CONNECTION_ADDED, actor=created_by)
+    return connection, created
 
 
-def connection_remove(*, connection: Connection) -> None:
+@transaction.atomic
+def connection_remove(*, connection: Connection, user: User | None = None) -> None:
+    _record_connection_event(connection, EventKind.CONNECTION_REMOVED, actor=user)
     connection.delete()
+
+
+def _record_connection_event(connection: Connection, kind: EventKind, *, actor) -> None:
+    item = connection.item
+    record_event(
+        organization=connection.organization,
+        kind=kind,
+        actor=actor,
+        contact=connection.contact,
+        company=connection.company,
+        project=connection.project,
+        data={"item": item.kind, "title": str(item)},
+    )

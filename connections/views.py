@@ -162,6 +162,7 @@ def project_assign_client(request: HttpRequest, slug: str) -> HttpResponse:
             pk__in=form.cleaned_data["projects"]
         ),
         client=form.client,
+        user=user,
     )
     messages.success(
         request,
@@ -209,7 +210,7 @@ def _save_project(request: HttpRequest, project: Project | None) -> HttpResponse
                 messages.success(request, _("Project %(name)s created.") % {"name": project})
             else:
                 services.project_update(
-                    project=project, fields=form.project_fields(), client=form.client
+                    project=project, fields=form.project_fields(), client=form.client, user=user
                 )
                 messages.success(request, _("Project %(name)s saved.") % {"name": project})
         except ValidationError as error:
@@ -609,7 +610,7 @@ def connection_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         pk=pk,
     )
     item, party = connection.item, connection.party
-    services.connection_remove(connection=connection)
+    services.connection_remove(connection=connection, user=user)
     messages.success(
         request, _("%(party)s disconnected from %(item)s.") % {"party": party, "item": item}
     )

@@ -7,6 +7,7 @@ from django.db import transaction
 from companies.models import Affiliation, Company
 from companies.services import company_create
 from contacts.models import Contact
+from directory import journal
 from directory.services import (
     check_audience,
     check_tenant_links,
@@ -52,6 +53,7 @@ def contact_create(
     replace_details(contact, emails=emails or [], phones=phones or [], addresses=addresses or [])
     if company is not None:
         _set_primary_company(contact, company, user=created_by)
+    journal.record_saved(contact, user=created_by, before=None)
     return contact
 
 
@@ -70,6 +72,7 @@ def contact_update(
 
     On a private contact only its creator may mention someone new (`check_audience`).
     """
+    before = journal.stored_snapshot(contact)
     for name, value in fields.items():
         setattr(contact, name, value)
     check_audience(contact, editor=user)
@@ -80,6 +83,7 @@ def contact_update(
     replace_details(contact, emails=emails, phones=phones, addresses=addresses)
     if company is not None:
         _set_primary_company(contact, company, user=user)
+    journal.record_saved(contact, user=user, before=before)
     return contact
 
 

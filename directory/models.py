@@ -103,6 +103,8 @@ class DirectoryRecord(TenantModel):
         services, commands, the admin — keeps the page and access in step with the text.
         """
         update_fields = kwargs.get("update_fields")
+        # Who this save mentions for the first time (directory.journal notifies them).
+        self._new_mentions = set()
         changed = (update_fields is None or "description" in update_fields) and (
             self._state.adding or self.description != getattr(self, "_saved_description", None)
         )
@@ -112,7 +114,7 @@ class DirectoryRecord(TenantModel):
                 kwargs["update_fields"] = {*update_fields, "description_html"}
         super().save(*args, **kwargs)
         if changed:
-            sync_mentions(self)
+            self._new_mentions = sync_mentions(self)
             self._saved_description = self.description
 
 

@@ -125,8 +125,10 @@ def notify(
         emailed = [wanted[user_id] for user_id in sorted(members)]
         emailed = [user for user in emailed if user.email_on_mention]
         if emailed:
+            # robust: a mail server that refuses does not undo or break the change.
             transaction.on_commit(
-                lambda: _email(organization, emailed, actor=actor, text=text, url=url)
+                lambda: _email(organization, emailed, actor=actor, text=text, url=url),
+                robust=True,
             )
     return rows
 
@@ -149,7 +151,7 @@ def _email(organization: Organization, users: list[User], *, actor, text: str, u
         if part
     )
     for user in users:
-        send_mail(subject, body, None, [user.email], fail_silently=True)
+        send_mail(subject, body, None, [user.email])
 
 
 def mark_read(*, organization: Organization, user: User, notification_id: int | None = None) -> int:

@@ -5,3 +5,27 @@ from django.utils.translation import gettext_lazy as _
 class NotesConfig(AppConfig):
     name = "notes"
     verbose_name = _("Notes")
+
+    def seed_demo(self, *, organization, users) -> None:
+        """Called by `manage.py seed_demo` inside the organization's scope, after connections."""
+        from notes.demo import seed
+
+        seed(organization=organization, users=users)
+
+    def timeline_visible(self, user, organization):
+        """The timeline's and the bell's filter on `note_id` (timeline/selectors.py).
+
+        An event or notification about a note shows when the reader may read the note;
+        once the note is deleted, its events show unless the note was private.
+        """
+        from django.db.models import Exists, OuterRef, Q
+
+        from notes.models import Note
+        from notes.selectors import visible_note_ids
+
+        gone = ~Exists(Note.objects.filter(organization=organization, pk=OuterRef("note_id")))
+        return (
+            Q(note_id__isnull=True)
+            | Q(note_id__in=visible_note_ids(user, organization))
+            | (gone & ~Q(data__private=True))
+        )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations import throttle
 from organizations.countries import normalize_country
-from organizations.models import Membership, Organization, Role, User
+from organizations.models import Membership, Organization, ReminderChoice, Role, User
 
 
 def _refuse_when_limited(form, kind: str, email: str, per_address: int, per_email: int) -> None:
@@ -170,3 +170,21 @@ class MembershipRoleForm(forms.ModelForm):
     class Meta:
         model = Membership
         fields = ("role",)
+
+
+class ProfileForm(forms.ModelForm):
+    """A user's own name and email choices (the profile page)."""
+
+    reminder_minutes = forms.TypedChoiceField(
+        label=_("Remind me of my activities"),
+        choices=[("", _("Never"))]
+        + [(str(value), label) for value, label in ReminderChoice.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("An email before each activity assigned to you is due."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["full_name", "email_on_mention", "reminder_minutes"]

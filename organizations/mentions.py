@@ -29,8 +29,11 @@ def mention_readers(organization: Organization, emails: set[str]):
     ]
 
 
-def sync_mentions(record) -> None:
-    """Store who the description mentions; only this organization's owners and members count."""
+def sync_mentions(record) -> set[int]:
+    """Store who the description mentions; only this organization's owners and members count.
+
+    Returns the ids of the users mentioned now who were not before (to be notified).
+    """
     mention_model = record.mention_model()
     users = mention_readers(record.organization, mentioned_emails(record.description))
     target = {"organization": record.organization, mention_model.target_field: record}
@@ -40,6 +43,7 @@ def sync_mentions(record) -> None:
     mention_model.objects.bulk_create(
         mention_model(user_id=user_id, **target) for user_id in wanted - existing
     )
+    return wanted - existing
 
 
 def mention_names(organization: Organization) -> dict[str, str]:

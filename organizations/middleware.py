@@ -57,7 +57,10 @@ class TenantMiddleware:
                 page = urlsplit(request.headers.get("HX-Current-URL", "")).path
                 return HttpResponseClientRedirect(redirect_to_login(page or request.path).url)
             return redirect_to_login(request.get_full_path())
-        memberships = my_memberships(request.user)
+        # MembershipBackend read them with the user, in the same query.
+        memberships = getattr(request.user, "prefetched_memberships", None)
+        if memberships is None:
+            memberships = my_memberships(request.user)
         membership = next((m for m in memberships if m.organization.slug == match["slug"]), None)
         if membership is None:
             if is_htmx:

@@ -23,6 +23,7 @@ from organizations.forms import (
     InvitationForm,
     MembershipRoleForm,
     OrganizationForm,
+    ProfileForm,
     SignupFinishForm,
     SignupForm,
     ThrottledLoginForm,
@@ -56,7 +57,7 @@ class RoloPasswordResetConfirmView(PasswordResetConfirmView):
     """Set a new password from a mailed link, then log in at once, throttles cleared."""
 
     post_reset_login = True
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "organizations.backends.MembershipBackend"
 
     def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)
@@ -73,6 +74,19 @@ def logout_everywhere(request: HttpRequest) -> HttpResponse:
     update_session_auth_hash(request, request.user)
     messages.success(request, _("You were logged out of every other browser and device."))
     return redirect("password_change")
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """The user's name and which emails they want (mentions, activity reminders)."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile was saved."))
+        return redirect("profile")
+    return render(
+        request, "registration/profile.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -163,7 +177,7 @@ def signup_finish(request: HttpRequest, token: str) -> HttpResponse:
             )
         if request.user.is_authenticated:
             logout(request)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="organizations.backends.MembershipBackend")
         messages.success(request, _("Welcome to Rolo! Create your first organization."))
         next_url = claim.get("next") or ""
         if not url_has_allowed_host_and_scheme(

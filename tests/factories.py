@@ -261,6 +261,45 @@ class LinkFactory(TenantFactory):
     uploaded_by = None
 
 
+# --- Notes (issue 13) ----------------------------------------------------------------------
+
+
+def _rendered_body(note) -> str:
+    from directory.markup import render_description
+
+    return render_description(note.body)
+
+
+class NoteFactory(TenantFactory):
+    """A note on the given `contact=`, `company=` or `project=`, written directly.
+
+    The body is rendered as the service would; no event, mention row or notification
+    is written (tests of those go through notes.services).
+    """
+
+    class Meta:
+        model = "notes.Note"
+
+    organization = factory.LazyAttribute(
+        lambda o: (o.contact or o.company or o.project).organization
+    )
+    contact = None
+    company = None
+    project = None
+    body = factory.Sequence(lambda n: f"Note number {n}.")
+    body_html = factory.LazyAttribute(_rendered_body)
+    is_private = False
+    author = None
+
+
+def note_mention(note, user):
+    """Store that `note` mentions `user` (as notes.services would)."""
+    from notes.models import NoteMention
+
+    with scopes_disabled():
+        return NoteMention.objects.create(organization=note.organization, note=note, user=user)
+
+
 # --- Activities ---------------------------------------------------------------------------
 
 

@@ -59,6 +59,8 @@ from contacts.models import (
 )
 from contacts.selectors import contact_search
 from directory.markup import render_description
+from events.models import Event, EventKind
+from events.services import record_events
 from organizations.mentions import MENTION_RE
 from organizations.models import Membership, Organization, RecordType, Role, Sector, User
 from organizations.scoping import scopes_disabled
@@ -550,6 +552,7 @@ class _Run:
         copies: dict[int, int] = {}
         if kept:
             copies = self._insert(kind, kept)
+            self._record_events(kind, copies)
         if kind is COMPANY:
             report.companies_copied += len(kept)
         else:
@@ -559,6 +562,31 @@ class _Run:
             )
         if self.with_attachments:
             self._attachments(kind, [row["id"] for row in kept], copies)
+
+    def _record_events(self, kind: _Kind, copies: dict[int, int]) -> None:
+        """ "Copied from" on each copy's timeline, "copied to" on each original's."""
+        column = f"{kind.model._meta.model_name}_id"
+        actor = self.user.pk
+        record_events(
+            event
+            for source_id, copy_id in copies.items()
+            for event in (
+                Event(
+                    organization_id=self.target.pk,
+                    kind=EventKind.COPIED_FROM,
+                    actor_id=actor,
+                    data={"organization": self.source.name},
+                    **{column: copy_id},
+                ),
+                Event(
+                    organization_id=self.source.pk,
+                    kind=EventKind.COPIED_TO,
+                    actor_id=actor,
+                    data={"organization": self.target.name},
+                    **{column: source_id},
+                ),
+            )
+        )
 
     def _count_skipped(self, kind: _Kind, count: int) -> None:
         if kind is COMPANY:

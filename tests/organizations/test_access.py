@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from events.models import Notification, NotificationKind
 from organizations.models import Invitation, Membership, Role
 from tests import factories
 
@@ -71,6 +72,18 @@ def company_person(world: World) -> dict:
     return {"pk": world.company.pk, "affiliation_pk": world.affiliation.pk}
 
 
+def someone_elses(world: World) -> dict:
+    """A notification of carol's: nobody else may open it or mark it read."""
+    notification = Notification.objects.create(
+        organization=world.acme,
+        recipient=world.carol_membership.user,
+        kind=NotificationKind.MENTION,
+        contact=world.contact,
+        url=world.contact.get_absolute_url(),
+    )
+    return {"pk": notification.pk}
+
+
 def types_list(world: World) -> dict:
     return {"kind": "types"}
 
@@ -115,6 +128,13 @@ ROUTES = [
     Route("contact_row", contact, "get", DIRECTORY_PAGE),
     Route("contact_delete", contact, "get", DELETE_PAGE),
     Route("contact_delete", contact, "post", OWNER_ONLY_POST),
+    # The timeline (issue 13) and the bell; a notification is only ever its recipient's.
+    Route("contact_timeline", contact, "get", DIRECTORY_PAGE),
+    Route("company_timeline", company, "get", DIRECTORY_PAGE),
+    Route("notification_list", no_kwargs, "get", {"guest": 200, "member": 200, "owner": 200}),
+    Route("notification_read_all", no_kwargs, "post", {"guest": 302, "member": 302, "owner": 302}),
+    Route("notification_open", someone_elses, "post", {"guest": 404, "member": 404, "owner": 404}),
+    Route("notification_read", someone_elses, "post", {"guest": 404, "member": 404, "owner": 404}),
     Route("company_list", no_kwargs, "get", DIRECTORY_PAGE),
     Route("company_create", no_kwargs, "get", DIRECTORY_PAGE),
     Route("company_autocomplete", no_kwargs, "get", DIRECTORY_PAGE, data={"q": "a"}),
@@ -233,6 +253,10 @@ def test_every_organization_url_is_in_the_table():
     from tests.activity.test_access import URL_NAMES as ACTIVITY_URL_NAMES
 
     covered |= ACTIVITY_URL_NAMES
+    # And the notes (roles × record visibility × private notes).
+    from tests.notes.test_access import URL_NAMES as NOTE_URL_NAMES
+
+    covered |= NOTE_URL_NAMES
     missing = organization_url_names() - covered
 
     assert not missing, f"Add these URLs to ROUTES in {__name__}: {sorted(missing)}"

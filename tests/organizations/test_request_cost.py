@@ -1,53 +1,56 @@
-"""What every /o/<slug>/ request costs before the view runs: session, user, memberships."""
+"""A page's fixed cost: the session, then the user with their memberships, in one query."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from organizations.models import Role
+from tests import factories
 
-def _statements(captured: CaptureQueriesContext) -> list[str]:
+pytestmark = pytest.mark.django_db
+
+
+def queries_of(client, path: str) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
     return [query["sql"] for query in captured.captured_queries]
 
 
-@pytest.mark.django_db
-def test_a_second_visit_to_the_same_organization_does_not_write_the_session(client_for, bob):
-    client = client_for(bob)
-    dashboard = reverse("dashboard", kwargs={"slug": "acme"})
-    client.get(dashboard)
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(dashboard).status_code == 200
-    assert not [sql for sql in _statements(captured) if sql.startswith("UPDATE")]
-    assert client.session["last_organization"] == "acme"
-
-
-@pytest.mark.django_db
-def test_moving_to_another_organization_remembers_it_in_the_session(client_for, bob, globex):
-    from organizations.models import Membership
-
-    Membership.objects.create(organization=globex, user=bob)
-    client = client_for(bob)
-    client.get(reverse("dashboard", kwargs={"slug": "acme"}))
-    client.get(reverse("dashboard", kwargs={"slug": "globex"}))
-    assert client.session["last_organization"] == "globex"
-
-
-@pytest.mark.django_db
-def test_memberships_are_read_once_for_the_page_the_switcher_and_the_copy_targets(
-    client_for, alice, globex
-):
-    from organizations.models import Membership, Role
-
-    Membership.objects.create(organization=globex, user=alice, role=Role.MEMBER)
-    client = client_for(alice)
-    contacts = reverse("contact_list", kwargs={"slug": "acme"})
-    client.get(contacts)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(contacts)
-    # visible_to's EXISTS on memberships is part of the list's own query, not a read.
-    membership_reads = [
-        sql for sql in _statements(captured) if sql.startswith('SELECT "organizations_membership"')
+def test_the_user_and_all_their_memberships_come_in_one_query(client_for, acme, bob, globex):
+    factories.MembershipFactory(organization=globex, user=bob, role=Role.GUEST)
+    sql = queries_of(client_for(bob), reverse("dashboard", kwargs={"slug": "acme"}))
+    reading_user = [q for q in sql if 'FROM "organizations_user"' in q]
+    # The switcher's read: all of the user's memberships, by organization name.
+    reading_memberships = [
+        q
+        for q in sql
+        if q.startswith('SELECT "organizations_membership"')
+        and 'ORDER BY "organizations_organization"."name"' in q
     ]
-    assert len(membership_reads) == 1
-    assert [m.organization.slug for m in response.context["my_memberships"]] == ["acme", "globex"]
-    assert b'id="copy-form"' in response.content  # alice may copy into Globex
+    assert reading_user == []
+    assert len(reading_memberships) == 1
+    assert 'INNER JOIN "organizations_user"' in reading_memberships[0]
+    assert 'INNER JOIN "organizations_organization"' in reading_memberships[0]
+
+
+def test_a_user_without_memberships_is_still_logged_in(client_for, db):
+    loner = factories.UserFactory(email="loner@example.com")
+    response = client_for(loner).get(reverse("organization_list"))
+    assert response.status_code == 200
+    assert response.context["user"] == loner
+
+
+def test_a_deactivated_user_is_logged_out(client_for, acme, bob):
+    client = client_for(bob)
+    bob.is_active = False
+    bob.save()
+    response = client.get(reverse("dashboard", kwargs={"slug": "acme"}))
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_the_switcher_lists_every_organization_of_the_user(client_for, acme, bob, globex):
+    factories.MembershipFactory(organization=globex, user=bob, role=Role.GUEST)
+    page = client_for(bob).get(reverse("dashboard", kwargs={"slug": "acme"})).content.decode()
+    assert "Globex" in page and "Acme" in page
