@@ -18,6 +18,27 @@ class ActivityConfig(AppConfig):
 
         seed(organization=organization, users=users)
 
+    def timeline_visible(self, user, organization, model=None):
+        """The timeline's and the bell's filter on `activity_id` (timeline/selectors.py).
+
+        An event or notification about an activity shows when the reader may see the
+        activity. Once it is deleted its events stay (they sit on a record the timeline
+        checks itself); its notifications go (they would lead nowhere).
+        """
+        from django.db.models import Exists, OuterRef, Q
+
+        from activity.models import Activity
+
+        condition = Q(activity_id__isnull=True) | Q(
+            activity_id__in=Activity.objects.visible_to(user, organization).values("pk")
+        )
+        if model is None or any(field.name == "data" for field in model._meta.fields):
+            gone = ~Exists(
+                Activity.objects.filter(organization=organization, pk=OuterRef("activity_id"))
+            )
+            condition |= gone
+        return condition
+
     def worker_started(self) -> None:
         """Called by `manage.py run_worker` as it starts: the reminders' periodic tick."""
         from activity.tasks import schedule_next_tick

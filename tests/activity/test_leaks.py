@@ -9,9 +9,15 @@ to it alone. gina (guest) never sees an activity linked to any contact or compan
 import pytest
 import vobject
 from django.urls import reverse
+from django.utils import timezone
 
 from activity.models import Activity
-from activity.services import calendar_feed_renew
+from activity.services import (
+    ActivityData,
+    activity_create,
+    activity_done,
+    calendar_feed_renew,
+)
 from organizations.scoping import scope
 from tests import factories
 
@@ -167,3 +173,39 @@ def test_the_calendar_feed_lists_my_assigned_activities_without_hidden_names(
     summaries = [event.summary.value for event in calendar.vevent_list]
     assert summaries == ["Call: Shared plan"]
     assert SECRET not in text and "Hidden plan" not in text
+
+
+@pytest.mark.django_db
+def test_the_timeline_tells_planned_and_done_and_the_bell_hides_what_went_out_of_sight(
+    client_for, acme, alice, bob, carol, company
+):
+    with scope(organization=acme):
+        activity = activity_create(
+            organization=acme,
+            created_by=alice,
+            data=ActivityData(
+                kind=None,
+                subject="Visit the plant",
+                due_at=timezone.now(),
+                assignees=[bob],
+                companies=[company],
+            ),
+        )
+        activity_done(activity=activity, user=bob, outcome="Went well")
+    timeline = (
+        client_for(alice)
+        .get(reverse("company_timeline", args=["acme", company.pk]))
+        .content.decode()
+    )
+    assert "planned" in timeline and "marked done" in timeline and "Went well" in timeline
+    bell = client_for(bob).get(reverse("notification_list", args=["acme"])).content.decode()
+    assert "Visit the plant" in bell
+
+    # bob is no longer an assignee and the company turns private (carol's): out of sight.
+    with scope(organization=acme):
+        activity.assignments.all().delete()
+    company.visibility, company.created_by = "private", carol
+    company.save()
+
+    bell = client_for(bob).get(reverse("notification_list", args=["acme"])).content.decode()
+    assert "Visit the plant" not in bell
