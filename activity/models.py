@@ -65,7 +65,9 @@ class ActivityQuerySet(models.QuerySet):
             links.filter(Q(contact__isnull=False) | Q(company__isnull=False))
         ) & Exists(links.filter(project__in=projects_visible_to(user, organization)))
         return self.filter(
-            (member & (sees_a_link | own)) | (guest & guest_sees), organization=organization
+            # `own` first: the cheap test that settles a member's own activities.
+            (member & (own | sees_a_link)) | (guest & guest_sees),
+            organization=organization,
         )
 
 

@@ -71,12 +71,12 @@ def record_upcoming(
     target = {"contact": contact} if contact else {"company": company} if company else {}
     if project is not None:
         target = {"project": project}
-    linked = ActivityLink.objects.filter(
-        organization=organization, activity=OuterRef("pk"), **target
-    )
+    # A join from the record's links (its index), not a scan of every open activity:
+    # a record has few activities, the organization may have millions.
+    links = {f"links__{field}": value for field, value in target.items()}
     return list(
         Activity.objects.visible_to(user, organization)
-        .filter(Exists(linked), done_at__isnull=True)
+        .filter(links__organization=organization, done_at__isnull=True, **links)
         .select_related("kind")
         .order_by("due_at", "id")[:UPCOMING]
     )
