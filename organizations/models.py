@@ -58,13 +58,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Mixed into the session hash: a new value ends every session ("Log out everywhere").
     session_version = models.CharField(max_length=32, blank=True, default="", editable=False)
     # The profile page's choices (organizations.views.profile).
-    email_on_mention = models.BooleanField(_("email me when someone mentions me"), default=True)
+    # db_default too: rows inserted by SQL (the benchmark generator) get the same values.
+    email_on_mention = models.BooleanField(
+        _("email me when someone mentions me"), default=True, db_default=True
+    )
     reminder_minutes = models.PositiveIntegerField(
         _("remind me of my activities"),
         choices=ReminderChoice,
         null=True,
         blank=True,
         default=ReminderChoice.HOUR,
+        db_default=ReminderChoice.HOUR,
         help_text=_("An email before each activity assigned to you is due."),
     )
 
@@ -177,7 +181,7 @@ class Membership(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
     # The bell's count, kept by events.services (notify, mark_read): read with the
     # membership the middleware loads anyway, so no page pays a query for it.
-    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
+    unread_notifications = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     # Memberships are how a request finds its tenant, so they are read before any scope
     # exists (the middleware, "my organizations"); they are always filtered by user or

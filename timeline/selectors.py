@@ -3,8 +3,9 @@
 An event or a notification points at a contact, a company, a project, a note or an
 activity; it is shown only when the reader may see every one of those it names, read
 through each one's own door (`visible_to`, `projects_visible_to`). Notes and activities
-live in apps of this floor: each offers the hook `timeline_visible(user, organization)`
-on its AppConfig, a Q on `note_id` / `activity_id`, so this module names neither.
+live in apps of this floor: each offers the hook `timeline_visible(user, organization,
+model)` on its AppConfig, a Q on `note_id` / `activity_id` of `model` (Event or
+Notification), so this module names neither.
 """
 
 from django.apps import apps
@@ -34,7 +35,7 @@ def _visible(queryset: QuerySet, user: User, organization: Organization) -> Quer
     for config in apps.get_app_configs():
         hook = getattr(config, "timeline_visible", None)
         if hook is not None:
-            condition &= hook(user, organization)
+            condition &= hook(user, organization, queryset.model)
     return queryset.filter(condition)
 
 

@@ -13,16 +13,16 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='membership',
             name='unread_notifications',
-            field=models.PositiveIntegerField(default=0, editable=False),
+            field=models.PositiveIntegerField(db_default=0, default=0, editable=False),
         ),
         migrations.AddField(
             model_name='user',
             name='email_on_mention',
-            field=models.BooleanField(default=True, verbose_name='email me when someone mentions me'),
+            field=models.BooleanField(db_default=True, default=True, verbose_name='email me when someone mentions me'),
         ),
         migrations.AddField(
             model_name='user',
             name='reminder_minutes',
-            field=models.PositiveIntegerField(blank=True, choices=[(0, 'At the due time'), (15, '15 minutes before'), (60, '1 hour before'), (1440, '1 day before')], default=60, help_text='An email before each activity assigned to you is due.', null=True, verbose_name='remind me of my activities'),
+            field=models.PositiveIntegerField(blank=True, choices=[(0, 'At the due time'), (15, '15 minutes before'), (60, '1 hour before'), (1440, '1 day before')], db_default=60, default=60, help_text='An email before each activity assigned to you is due.', null=True, verbose_name='remind me of my activities'),
         ),
     ]

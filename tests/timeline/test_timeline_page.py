@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from events.models import Event, EventKind
 from events.services import record_event
+from notes import services as note_services
 from tests import factories
 from tests.contacts.helpers import dangerous_markup
 
@@ -187,3 +188,21 @@ def test_the_fragment_costs_the_same_for_5_or_100_events(
     client.get(url("contact_timeline", pk=few.pk), **HTMX)
     with django_assert_max_num_queries(7):
         client.get(url("contact_timeline", pk=many.pk), **HTMX)
+
+
+def test_a_private_notes_events_show_only_to_who_may_read_it(client_for, acme, alice, bob, carol):
+    contact = factories.ContactFactory(organization=acme, created_by=alice)
+    note = note_services.note_create(
+        organization=acme,
+        record=contact,
+        author=bob,
+        body="Confidential: salary expectations",
+        is_private=True,
+    )
+    timeline = url("contact_timeline", pk=contact.pk)
+    assert "salary" in client_for(bob).get(timeline, **HTMX).content.decode()
+    for reader in (alice, carol):
+        assert "salary" not in client_for(reader).get(timeline, **HTMX).content.decode()
+    note_services.note_delete(note=note, user=bob)
+    # Deleted, the private note's events stay hidden; nothing of its text remains.
+    assert "salary" not in client_for(carol).get(timeline, **HTMX).content.decode()
