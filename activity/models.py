@@ -158,8 +158,13 @@ class Assignment(TenantModel):
         ]
         indexes = [
             models.Index(fields=["organization", "user", "done", "due_at"], name="assignment_mine"),
-            # The reminder scan reads every organization's open assignments due soon.
-            models.Index(fields=["done", "due_at"], name="assignment_reminders"),
+            # The reminder scan reads every organization's reminders still to send, by due
+            # time: only those rows are in this index.
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(done=False, reminder_sent_at__isnull=True),
+                name="assignment_reminders",
+            ),
         ]
 
     def __str__(self) -> str:

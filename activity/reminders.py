@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -25,8 +26,6 @@ from organizations.scoping import scope, scopes_disabled
 
 logger = logging.getLogger(__name__)
 
-# The longest reminder a user can choose ("1 day before"): nothing due later is read.
-LONGEST = max(ReminderChoice.values)
 # A reminder whose time passed more than this long ago (the worker was stopped) is dropped.
 GRACE = timedelta(hours=1)
 
@@ -39,11 +38,10 @@ def send_due_reminders(now=None) -> int:
     with scopes_disabled():
         candidates = list(
             Assignment.objects.filter(
+                _time_has_come(now),
                 done=False,
                 reminder_sent_at__isnull=True,
                 due_at__gt=now - GRACE,
-                due_at__lte=now + timedelta(minutes=LONGEST),
-                user__reminder_minutes__isnull=False,
                 user__is_active=True,
             )
             .select_related("user", "organization")
@@ -51,12 +49,17 @@ def send_due_reminders(now=None) -> int:
         )
     sent = 0
     for assignment in candidates:
-        minutes = assignment.user.reminder_minutes
-        if assignment.due_at - timedelta(minutes=minutes) > now:
-            continue
         with scope(organization=assignment.organization):
             sent += _send(assignment, now)
     return sent
+
+
+def _time_has_come(now) -> Q:
+    """Due within each assignee's own choice of notice (one range per choice, in SQL)."""
+    condition = Q(pk__in=[])
+    for minutes in ReminderChoice.values:
+        condition |= Q(user__reminder_minutes=minutes, due_at__lte=now + timedelta(minutes=minutes))
+    return condition
 
 
 def _send(assignment: Assignment, now) -> int:

@@ -93,7 +93,9 @@ def _record(activity: Activity, kind: EventKind, actor: User) -> None:
         "activity_id": activity.pk,
         "data": data,
     }
-    links = activity.links.select_related("project")
+    links = activity.links.select_related(
+        "contact", "company", "project__client_contact", "project__client_company"
+    )
     for link in links:
         if link.contact_id:
             record_event(contact=link.contact, **common)
