@@ -562,3 +562,25 @@ def test_operators_see_activities_in_the_admin(client, acme, alice, ada):
         reverse("admin:activity_calendarfeed_changelist"),
     ]:
         assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_the_data_migration_gives_existing_organizations_the_default_kinds(acme, globex):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("activity.migrations.0002_seed_kinds")
+    factories.ActivityKindFactory(organization=acme, name="Call")
+
+    migration.seed_kinds(apps, None)
+    migration.seed_kinds(apps, None)  # again: nothing doubled
+
+    with scopes_disabled():
+        for organization in (acme, globex):
+            names = sorted(
+                ActivityKind.objects.filter(organization=organization).values_list(
+                    "name", flat=True
+                )
+            )
+            assert names == ["Call", "Deadline", "Email", "Meeting", "To-do"]
