@@ -128,7 +128,12 @@ class Activity(TenantModel):
 
     @property
     def is_overdue(self) -> bool:
-        return self.done_at is None and self.due_at < timezone.now()
+        """Open past its due time; an all-day activity only once its day is over."""
+        if self.done_at is not None:
+            return False
+        if self.all_day:
+            return timezone.localtime(self.due_at).date() < timezone.localdate()
+        return self.due_at < timezone.now()
 
 
 class Assignment(TenantModel):

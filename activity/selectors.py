@@ -107,20 +107,30 @@ def local_day_start(moment: datetime) -> datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+def _ranges(now: datetime, prefix: str) -> list[tuple[str, Q]]:
+    """Overdue, the rest of today, the next seven days, on `due_at`.
+
+    An all-day activity belongs to its whole day: due at 09:00 today, it is "today" (not
+    overdue) until midnight. `prefix` reaches `all_day` from the queried model.
+    """
+    today = local_day_start(now)
+    tomorrow = today + timedelta(days=1)
+    all_day_today = Q(**{f"{prefix}all_day": True}, due_at__gte=today, due_at__lt=tomorrow)
+    return [
+        ("overdue", Q(due_at__lt=now) & ~all_day_today),
+        ("today", Q(due_at__gte=now, due_at__lt=tomorrow) | all_day_today),
+        ("week", Q(due_at__gte=tomorrow, due_at__lt=tomorrow + timedelta(days=7))),
+    ]
+
+
 def dashboard_groups(user: User, organization: Organization, now=None) -> list[Group]:
     """`user`'s open activities: overdue, the rest of today, the next seven days.
 
     Three queries, each a range of the (organization, user, done, due_at) index cut at
     DASHBOARD_GROUP + 1 rows (the extra one says "more"), whatever the total.
     """
-    now = now or timezone.now()
-    tomorrow = local_day_start(now) + timedelta(days=1)
     open_ones = my_assignments(user, organization).filter(done=False)
-    ranges = [
-        ("overdue", Q(due_at__lt=now)),
-        ("today", Q(due_at__gte=now, due_at__lt=tomorrow)),
-        ("week", Q(due_at__gte=tomorrow, due_at__lt=tomorrow + timedelta(days=7))),
-    ]
+    ranges = _ranges(now or timezone.now(), "activity__")
     groups = []
     for key, condition in ranges:
         rows = list(open_ones.filter(condition).order_by("due_at", "id")[: DASHBOARD_GROUP + 1])
@@ -139,8 +149,6 @@ def member_activities(
     reader: User, organization: Organization, member: User, when: str, now=None
 ) -> QuerySet:
     """`member`'s assigned activities that `reader` may see, for the list page."""
-    now = now or timezone.now()
-    tomorrow = local_day_start(now) + timedelta(days=1)
     assigned = Assignment.objects.filter(
         organization=organization, user=member, activity=OuterRef("pk")
     )
@@ -152,14 +160,9 @@ def member_activities(
     if when == "done":
         return activities.filter(done_at__isnull=False).order_by("-done_at", "-id")
     activities = activities.filter(done_at__isnull=True)
-    if when == "overdue":
-        activities = activities.filter(due_at__lt=now)
-    elif when == "today":
-        activities = activities.filter(due_at__gte=now, due_at__lt=tomorrow)
-    elif when == "week":
-        activities = activities.filter(
-            due_at__gte=tomorrow, due_at__lt=tomorrow + timedelta(days=7)
-        )
+    ranges = dict(_ranges(now or timezone.now(), ""))
+    if when in ranges:
+        activities = activities.filter(ranges[when])
     return activities.order_by("due_at", "id")
 
 

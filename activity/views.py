@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -111,7 +112,9 @@ def activity_create(request: HttpRequest, slug: str) -> HttpResponse:
     organization, user = request.organization, request.user
     section = _section(request)
     link_values = _prefill_links(request) if request.method == "GET" else []
-    initial = {"assignees": [user.pk], "links": link_values}
+    initial = {"assignees": [user.pk], "links": link_values, "due_date": timezone.localdate()}
+    if request.method == "GET":
+        initial["kind"] = selectors.kinds(organization).first()
     form = ActivityForm(
         request.POST if request.method == "POST" else None,
         user=user,

@@ -584,3 +584,28 @@ def test_the_data_migration_gives_existing_organizations_the_default_kinds(acme,
                 )
             )
             assert names == ["Call", "Deadline", "Email", "Meeting", "To-do"]
+
+
+@pytest.mark.django_db
+def test_an_all_day_activity_is_for_today_all_day_and_overdue_from_tomorrow(acme, bob, ada):
+    from activity.selectors import all_day_due, dashboard_groups
+
+    today = timezone.localdate()
+    factories.activity(
+        acme, assignees=[bob], contacts=[ada], all_day=True, subject="Today's",
+        due_at=all_day_due(today),
+    )  # fmt: skip
+    factories.activity(
+        acme, assignees=[bob], contacts=[ada], all_day=True, subject="Yesterday's",
+        due_at=all_day_due(today - timedelta(days=1)),
+    )  # fmt: skip
+    afternoon = all_day_due(today) + timedelta(hours=6)  # 15:00, after its 09:00
+
+    with scope(organization=acme):
+        groups = {
+            g.key: [a.subject for a in g.activities] for g in dashboard_groups(bob, acme, afternoon)
+        }
+        rows = {a.subject: a for a in Activity.objects.all()}
+
+    assert groups == {"overdue": ["Yesterday's"], "today": ["Today's"], "week": []}
+    assert not rows["Today's"].is_overdue and rows["Yesterday's"].is_overdue
