@@ -609,3 +609,24 @@ def test_an_all_day_activity_is_for_today_all_day_and_overdue_from_tomorrow(acme
 
     assert groups == {"overdue": ["Yesterday's"], "today": ["Today's"], "week": []}
     assert not rows["Today's"].is_overdue and rows["Yesterday's"].is_overdue
+
+
+@pytest.mark.django_db
+def test_notes_subject_and_outcome_cannot_run_scripts(client_for, acme, alice, ada, call_kind):
+    from tests.contacts.helpers import dangerous_markup
+
+    evil = "<script>alert(1)</script><img src=x onerror=alert(2)> [x](javascript:alert(3))"
+    data = form(call_kind, links=[f"contact:{ada.pk}"], assignees=[alice], notes=evil)
+    data["subject"] = evil[:60]
+    client = client_for(alice)
+    client.post(create_url(), data)
+    (activity,) = activities()
+    client.post(reverse("activity_done", args=["acme", activity.pk]), {"outcome": evil})
+
+    for url in [
+        reverse("activity_detail", args=["acme", activity.pk]),
+        reverse("contact_detail", args=["acme", ada.pk]),
+        reverse("activity_list", args=["acme"]) + "?when=done",
+        reverse("dashboard", args=["acme"]),
+    ]:
+        assert dangerous_markup(client.get(url).content.decode()) == [], url
