@@ -33,7 +33,8 @@ def files_panel(
 ) -> FilesPanel:
     """The attachments of `record` (which came from `visible_to`) with their URLs, and the forms.
 
-    Two queries: the attachments with their uploaders, and the usage counter.
+    One query: the attachments with their uploaders (the usage counter came with the
+    request's memberships, `selectors.shown_usage`).
     """
     kind = selectors.record_kind(record)
     base = {"slug": organization.slug, "pk": record.pk}
@@ -47,7 +48,7 @@ def files_panel(
         record_url=reverse(f"{kind}_detail", kwargs=base),
         kind=kind,
         attachments=attachments,
-        usage=selectors.storage_usage(organization),
+        usage=selectors.shown_usage(organization),
         upload_url=reverse(f"{kind}_attachment_upload", kwargs=base),
         link_url=reverse(f"{kind}_attachment_link", kwargs=base),
         upload_form=upload_form or UploadForm(),

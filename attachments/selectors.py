@@ -102,3 +102,13 @@ def storage_used(organization: Organization) -> int:
 def storage_usage(organization: Organization) -> Usage:
     """The organization's usage against the quota of its plan."""
     return Usage(used=storage_used(organization), quota=organization.quota_bytes)
+
+
+def shown_usage(organization: Organization) -> Usage:
+    """The usage a page shows: the counter read with the request's memberships when the
+    request has it (`AttachmentsConfig.organization_figures`), else read now. Decisions
+    (quotas, plans, copies) use `storage_usage`, never this."""
+    if "shown_used_bytes" in organization.__dict__:
+        used = organization.__dict__["shown_used_bytes"] or 0
+        return Usage(used=used, quota=organization.quota_bytes)
+    return storage_usage(organization)

@@ -75,6 +75,8 @@ def usage_reserve(*, organization: Organization, size: int) -> None:
     Raise QuotaExceeded (and change nothing) when they do not. The decision is one
     conditional UPDATE, never a read followed by a write.
     """
+    # What this request's pages show of the counter is stale from here on.
+    organization.__dict__.pop("shown_used_bytes", None)
     with transaction.atomic():
         quota = PLAN_QUOTAS[_lock_plan(organization)]
         StorageUsage.objects.get_or_create(

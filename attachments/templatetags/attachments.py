@@ -19,7 +19,7 @@ def files_panel(context, record) -> panels.FilesPanel:
 @register.simple_tag(takes_context=True)
 def storage_usage(context) -> selectors.Usage:
     """`{% storage_usage as usage %}`: the current organization's usage against its quota."""
-    return selectors.storage_usage(context["request"].organization)
+    return selectors.shown_usage(context["request"].organization)
 
 
 @register.filter
