@@ -55,6 +55,10 @@ LOADED_TABLES = [
     "companies_companymention",
     "companies_affiliation",
     "events_event",
+    "activity_activity",
+    "activity_assignment",
+    "activity_activitylink",
+    "notes_note",
 ]
 
 PROJECT_NAMES = [
@@ -75,6 +79,7 @@ class Plan:
     other_companies: int
     flagship_persons: int
     detail_connections: int = 20
+    reader_activities: int = 10_000
 
     @classmethod
     def at(cls, scale: float) -> "Plan":
@@ -89,6 +94,7 @@ class Plan:
             other_companies=max(1, round(2_000 * scale)),
             # The flagship company's persons are contacts 1..N of "bench".
             flagship_persons=min(1_000, contacts // 2),
+            reader_activities=max(100, round(10_000 * scale)),
         )
 
     @property
@@ -538,6 +544,65 @@ def _insert_events(cursor, plan: Plan, params: dict) -> None:
         )
 
 
+def _insert_activities_and_notes(cursor, plan: Plan, params: dict) -> None:
+    """The contact panel's load: the reader is assigned `plan.reader_activities` activities
+    (10,000 at scale 1) spread from a month ago to a month ahead, 50 of them on the detail
+    contact, which also has 30 notes (3 pinned)."""
+    org, users = params["big_org_id"], params["user_ids"]
+    owner, reader = users[0], users[1]
+    hub, count = params["contact_base"], plan.reader_activities
+    cursor.execute(
+        "INSERT INTO activity_activitykind (organization_id, name, position) "
+        "VALUES (%s, 'Call', 0), (%s, 'Meeting', 1) RETURNING id",
+        [org, org],
+    )
+    kinds = [row[0] for row in cursor.fetchall()]
+    cursor.execute(
+        """
+        INSERT INTO activity_activity (
+            organization_id, kind_id, subject, notes, notes_html, due_at, all_day,
+            created_by_id, created_at, updated_at, done_at, done_by_id, outcome)
+        SELECT %s, (%s::bigint[])[1 + mod(n, 2)], 'Follow-up ' || n, '', '',
+               now() + make_interval(mins => (n * 8640 / %s - 4320) * 10), false,
+               %s, now(), now(), NULL, NULL, ''
+        FROM generate_series(1, %s) AS n
+        RETURNING id
+        """,
+        [org, kinds, count, owner, count],
+    )
+    activities = sorted(row[0] for row in cursor.fetchall())
+    cursor.execute(
+        """
+        INSERT INTO activity_assignment (
+            organization_id, activity_id, user_id, done, due_at, reminder_sent_at)
+        SELECT organization_id, id, %s, false, due_at, now()
+        FROM activity_activity WHERE id = ANY(%s)
+        """,
+        [reader, activities],
+    )
+    # The first 50 are the detail contact's; the others are spread over the contacts.
+    cursor.execute(
+        """
+        INSERT INTO activity_activitylink (organization_id, activity_id, contact_id)
+        SELECT %s, a.id, CASE WHEN a.ord <= 50 THEN %s ELSE %s + mod(a.ord, %s) END
+        FROM unnest(%s::bigint[]) WITH ORDINALITY AS a(id, ord)
+        """,
+        [org, hub, hub, plan.contacts, activities],
+    )
+    cursor.execute(
+        """
+        INSERT INTO notes_note (
+            organization_id, contact_id, body, body_html, mention_names, is_private,
+            author_id, created_at, pinned_at)
+        SELECT %s, %s, 'Note ' || n || ': called about the offer.',
+               '<p>Note ' || n || ': called about the offer.</p>', '{}'::jsonb, false, %s,
+               now() - make_interval(days => n), CASE WHEN n <= 3 THEN now() END
+        FROM generate_series(1, 30) AS n
+        """,
+        [org, hub, owner],
+    )
+
+
 def _reserve_ids(cursor, table: str, count: int) -> int:
     """Reserve `count` consecutive ids of `table`; return the first."""
     cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
@@ -760,6 +825,10 @@ def generate(*, plan: Plan, log: Callable[[str], None] = print) -> Summary:
         step("affiliations", lambda: _insert_affiliations(cursor, plan, params))
         step("connections of the detail contact", lambda: _insert_connections(cursor, plan, params))
         step("timeline events", lambda: _insert_events(cursor, plan, params))
+        step(
+            "activities of the reader, notes of the detail contact",
+            lambda: _insert_activities_and_notes(cursor, plan, params),
+        )
         step(f"rebuild {len(definitions)} indexes", lambda: _rebuild(cursor, definitions, log))
         step("analyze", lambda: [cursor.execute(f"ANALYZE {table}") for table in LOADED_TABLES])
         counts = _counts(cursor, org_ids)

@@ -21,6 +21,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
 
+from activity.models import Assignment
 from benchmarks.generate import BIG_SLUG, READER_EMAIL
 from companies import selectors as company_selectors
 from companies.models import Company
@@ -205,6 +206,8 @@ def build_cases(
             f"/o/{slug}/companies/{flagship.pk}/timeline/",
         ),
     ]
+    assigned = Assignment.objects.filter(organization=organization, user=reader).count()
+    cases.append(Case(f"dashboard: my activities ({assigned:,})", "detail", f"/o/{slug}/"))
     return cases
 
 

@@ -9,12 +9,15 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from activity.models import ActivityLink, Assignment
 from benchmarks import environment, generate
 from companies.models import Affiliation, Company, CompanyMention
 from connections.models import Connection
 from contacts.models import Contact, ContactEmail, ContactMention, ContactPhone
 from directory.markup import render_description
 from directory.validators import normalize_phone, normalize_vat
+from events.models import Event
+from notes.models import Note
 from organizations.mentions import mentioned_emails
 from organizations.models import Membership, Organization, Role, User
 
@@ -89,6 +92,13 @@ def test_generator_builds_the_measured_records(generated, unscoped):
     assert Affiliation.objects.filter(contact=hub, is_primary=True).count() == 1
     assert Connection.objects.filter(contact=hub).count() == 20
     assert hub.visibility == flagship.visibility == "public"
+    # The contact panel's load (issue 13).
+    assert Event.objects.filter(contact=hub).count() == 500
+    assert ActivityLink.objects.filter(contact=hub).count() == 50
+    assert Note.objects.filter(contact=hub).count() == 30
+    reader = User.objects.get(email=generate.READER_EMAIL)
+    assert Assignment.objects.filter(user=reader).count() == PLAN.reader_activities
+    assert Event.objects.filter(organization=bench).count() == 3 * PLAN.contacts + 497 + 300
 
 
 @postgres_only
