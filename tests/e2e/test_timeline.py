@@ -47,6 +47,10 @@ def test_a_mention_rings_the_bell_and_the_timeline_tells_the_story(
     assert "unread" not in bobs.locator("#bell").inner_text()
 
     bobs.locator("#timeline-events").wait_for()
+    # htmx wires the swapped-in filters up when the swap settles; a change before that is lost.
+    bobs.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
     bobs.locator("select[name=kind]").select_option("mentions")
     bobs.wait_for_function(
         "() => !document.querySelector('#timeline-events')"
