@@ -165,7 +165,13 @@ SEARCH_CANDIDATES = env.int("SEARCH_CANDIDATES", default=1000)
 DESCRIPTION_MAX_LENGTH = env.int("DESCRIPTION_MAX_LENGTH", default=20_000)
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+LANGUAGES = [
+    ("en", _("English")),
+    ("it", _("Italian")),
+    ("es", _("Spanish")),
+    ("fr", _("French")),
+    ("de", _("German")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
