@@ -21,7 +21,17 @@ $(STAMP): requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	@touch $(STAMP)
 
-install: $(STAMP)
+# The translations (issue 18): each catalogue compiled when its .po changes. msgfmt comes
+# with Debian's gettext, installed here when missing (as .ci/run installs Chromium).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+%.mo: %.po
+	@command -v msgfmt >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" -eq 0 ]; then apt-get install -y -qq gettext >/dev/null; \
+		else sudo apt-get install -y -qq gettext >/dev/null; fi; }
+	msgfmt --check -o $@ $<
+
+install: $(STAMP) $(MO_FILES)
 
 run: install
 	$(PY) manage.py migrate --noinput
