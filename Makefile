@@ -6,7 +6,7 @@ export DEBUG ?= true
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint e2e bench load clean
+.PHONY: install run test lint e2e bench load clean messages
 
 # Find a Python >= 3.12: the one .python-version names through pyenv, else any on PATH.
 PYTHON ?= $(shell for c in "$$(pyenv which python3 2>/dev/null)" python3.13 python3.12 python3 \
@@ -32,6 +32,12 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 	msgfmt --check -o $@ $<
 
 install: $(STAMP) $(MO_FILES)
+
+# After changing user-facing strings: extract them into every catalogue, then translate the
+# new entries (tests/i18n/test_catalogues.py fails until every one is).
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l it -l es -l fr -l de --add-location=file \
+		--ignore='.venv/*' --ignore='tests/*' --ignore='benchmarks/*' --ignore='staticfiles/*' --ignore='media/*'
 
 run: install
 	$(PY) manage.py migrate --noinput

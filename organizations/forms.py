@@ -160,8 +160,16 @@ class OrganizationForm(forms.ModelForm):
         fields = ("name", "default_country", "language")
         widgets = {"default_country": forms.TextInput(attrs={"size": 2, "maxlength": 2})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out, the organization keeps its language (a new one: the site's default).
+        self.fields["language"].required = False
+
     def clean_default_country(self) -> str:
         return normalize_country(self.cleaned_data["default_country"])
+
+    def clean_language(self) -> str:
+        return self.cleaned_data["language"] or self.instance.language or settings.LANGUAGE_CODE
 
 
 class InvitationForm(forms.Form):

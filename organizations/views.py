@@ -322,7 +322,7 @@ def member_change_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         messages.success(
             request,
             _("%(user)s is now %(role)s.")
-            % {"user": membership.user, "role": membership.get_role_display().lower()},
+            % {"user": membership.user, "role": membership.get_role_display()},
         )
     return redirect("member_list", slug=slug)
 

@@ -109,16 +109,30 @@ def test_the_catalogue_compiles_with_msgfmt_check(code, tmp_path):
 
 
 def test_the_catalogues_hold_every_message_of_the_code_and_templates(tmp_path, monkeypatch):
-    """Extract the messages afresh (as `makemessages` would) and compare with what is committed."""
-    monkeypatch.chdir(settings.BASE_DIR)
-    with override_settings(LOCALE_PATHS=[str(tmp_path)]):
+    """Extract the messages afresh (as `make messages` would) and compare with what is committed.
+
+    `makemessages` writes beside any `locale/` directory it walks past, so it runs on a
+    copy of the sources without one, into a temporary catalogue.
+    """
+    sources = tmp_path / "src"
+    shutil.copytree(
+        settings.BASE_DIR,
+        sources,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "locale", "media", "staticfiles", "test-artifacts", "__pycache__"
+        ),
+    )
+    monkeypatch.chdir(sources)
+    with override_settings(LOCALE_PATHS=[str(tmp_path / "out")]):
         call_command(
             "makemessages",
             locale=["it"],
-            ignore_patterns=[".venv/*", "tests/*", "benchmarks/*", "staticfiles/*", "media/*"],
+            ignore_patterns=["tests/*", "benchmarks/*"],
             verbosity=0,
         )
-    fresh = {(e.msgctxt, e.msgid) for e in polib.pofile(str(tmp_path / "it/LC_MESSAGES/django.po"))}
+    fresh = {
+        (e.msgctxt, e.msgid) for e in polib.pofile(str(tmp_path / "out/it/LC_MESSAGES/django.po"))
+    }
     committed = {(e.msgctxt, e.msgid) for e in catalogue("it") if not e.obsolete}
 
     missing = sorted(msgid for _ctx, msgid in fresh - committed)
