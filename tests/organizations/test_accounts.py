@@ -164,7 +164,8 @@ def test_signup_is_limited_per_email_whether_or_not_it_has_an_account(client, al
         assert "Too many sign-up requests. Please wait" in refused.text
         assert 'value="' in refused.text
     dora, alice_ = (answers[email].context["form"] for email in answers)
-    assert dora.errors == alice_.errors
+    # The same answer either way; the wait may have ticked down by a second in between.
+    assert re.sub(r"\d+", "N", str(dora.errors)) == re.sub(r"\d+", "N", str(alice_.errors))
     assert len(mail.outbox) == 4
     assert sign_up(client, "eve@example.com").status_code == 302  # other addresses go on
 
