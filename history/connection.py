@@ -25,7 +25,8 @@ def _set_context(execute, sql, params, many, context):
         wrapper = context["connection"]
         with wrapper.wrap_database_errors:
             context["cursor"].cursor.execute(
-                "SELECT set_config('rolo.user_id', %s, false), set_config('rolo.source', %s, false)",
+                "SELECT set_config('rolo.user_id', %s, false), "
+                "set_config('rolo.source', %s, false)",
                 ["" if user_id is None else str(user_id), source],
             )
     return execute(sql, params, many, context)

@@ -112,8 +112,9 @@ def _pg_function(watched: Watched) -> str:
         return f"{expression}::text"
 
     def select(alias: str, action: str, rows: str, values: str, where: str, join: str = "") -> str:
+        # Names of models and fields only, never input.
         return (
-            f"INSERT INTO {HISTORY_TABLE} ({_COLUMNS}) "
+            f"INSERT INTO {HISTORY_TABLE} ({_COLUMNS}) "  # noqa: S608
             f"SELECT {alias}.organization_id, now(), uid, src, '{watched.name}', {alias}.id, "
             f"'{action}', {values}, {_owners(watched, alias)} FROM {rows} {join} {where};"
         )
