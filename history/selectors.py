@@ -72,7 +72,9 @@ def record_changes(
         )
     else:
         changes = changes.filter(project_id=project.pk)
-    return changes.order_by("-id")
+    # An affiliation's own side is the record whose history this is: not repeated.
+    kind = "contact" if contact is not None else "company" if company is not None else ""
+    return changes.exclude(model="affiliation", field=kind).order_by("-id")
 
 
 def change_for_record(changes: QuerySet, pk: int) -> Change | None:
@@ -113,9 +115,6 @@ def page_of(
     names = _Names(rows, user=user, organization=organization)
     entries = []
     for change in rows:
-        if change.field in ("contact", "company") and change.field == record_kind:
-            # An affiliation's own side is the record whose history this is.
-            continue
         watched = _WATCHED.get(change.model)
         model = watched.model if watched else None
         restorable = (

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,7 +35,12 @@ def _history(request: HttpRequest, record, kind: str, *, can_restore: bool) -> H
     return TemplateResponse(
         request,
         "history/record_history.html",
-        {"record": record, "record_kind": kind, "page": page},
+        {
+            "record": record,
+            "record_kind": kind,
+            "record_url": reverse(f"{kind}_detail", args=[organization.slug, record.pk]),
+            "page": page,
+        },
     )
 
 
