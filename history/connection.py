@@ -12,15 +12,26 @@ SQLite: the connection gets two SQL functions, `rolo_history_user()` and
 statement at all.
 """
 
+import re
+
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from history.context import current
 
-_WRITES = ("INSERT", "UPDATE", "DELETE", "WITH", "MERGE")
+_WRITES = ("INSERT", "UPDATE", "DELETE", "MERGE")
+_WRITE_IN_CTE = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+
+
+def _may_write(sql: str) -> bool:
+    head = sql.lstrip()[:6].upper()
+    if head.startswith(_WRITES):
+        return True
+    # A search is a read-only WITH; a data-modifying one names its write.
+    return head.startswith("WITH") and _WRITE_IN_CTE.search(sql) is not None
 
 
 def _set_context(execute, sql, params, many, context):
-    if sql.lstrip()[:6].upper().startswith(_WRITES):
+    if _may_write(sql):
         user_id, source = current()
         wrapper = context["connection"]
         with wrapper.wrap_database_errors:

@@ -247,3 +247,26 @@ def test_affiliation_rows_survive_as_history_after_a_delete(acme, alice):
 
     removed = changes(organization=acme, model="affiliation", action="delete")
     assert ("affiliation", "delete", "role", "CTO", None, alice.pk, "page") in removed
+
+
+def test_a_write_after_a_context_never_borrows_its_user(acme, alice):
+    contact = factories.ContactFactory(organization=acme)
+    with history.context(user=alice, source="import"), scopes_disabled():
+        Contact.objects.filter(pk=contact.pk).update(role="A")
+    with scopes_disabled():
+        Contact.objects.filter(pk=contact.pk).update(role="B")
+
+    assert changes(organization=acme, action="update") == [
+        ("contact", "update", "role", "", "A", alice.pk, "import"),
+        ("contact", "update", "role", "A", "B", None, "system"),
+    ]
+
+
+def test_only_statements_that_may_write_hand_over_the_context():
+    from history.connection import _may_write
+
+    assert _may_write(" insert into x values (1)")
+    assert _may_write("UPDATE x SET a = 1")
+    assert _may_write("WITH moved AS (DELETE FROM x RETURNING *) SELECT 1")
+    assert not _may_write("WITH found AS MATERIALIZED (SELECT updated_at FROM x) SELECT 1")
+    assert not _may_write("SELECT 1")
