@@ -93,6 +93,19 @@ _COLUMNS = (
 _OPERATIONS = ("insert", "update", "delete")
 
 
+def _alive(alias: str) -> str:
+    """A deleted row's organization still exists.
+
+    When an organization goes, the history goes with it (its foreign key cascades in the
+    database); a delete that comes after the organization's own (SQLite's `flush`, which
+    empties table after table) must not write history for an organization that is gone.
+    """
+    return (
+        "EXISTS (SELECT 1 FROM organizations_organization alive "  # noqa: S608
+        f"WHERE alive.id = {alias}.organization_id)"
+    )
+
+
 def _owners(watched: Watched, alias: str) -> str:
     return ", ".join(
         f"{alias}.{watched.column(watched.owners[kind])}" if kind in watched.owners else "NULL"
@@ -129,12 +142,14 @@ def _pg_function(watched: Watched) -> str:
 
     if watched.record:
         on_insert = select("r", "create", "new_rows r", "'', NULL, NULL", "")
-        on_delete = select("r", "delete", "old_rows r", "'', NULL, NULL", "")
+        on_delete = select("r", "delete", "old_rows r", "'', NULL, NULL", f"WHERE {_alive('r')}")
     else:
         join, values = one_field_per_row("r", old=False)
         on_insert = select("r", "create", "new_rows r", values, "WHERE v.v <> ''", join)
         join, values = one_field_per_row("r", old=True)
-        on_delete = select("r", "delete", "old_rows r", values, "WHERE v.v <> ''", join)
+        on_delete = select(
+            "r", "delete", "old_rows r", values, f"WHERE v.v <> '' AND {_alive('r')}", join
+        )
     triples = ", ".join(
         f"('{name}', {cast('o.' + watched.column(name))}, {cast('n.' + watched.column(name))})"
         for name in watched.fields
@@ -212,13 +227,17 @@ def _sqlite_install(watched: Watched) -> list[str]:
 
     if watched.record:
         on_insert = insert("NEW", "create", "'', NULL, NULL")
-        on_delete = insert("OLD", "delete", "'', NULL, NULL")
+        on_delete = insert("OLD", "delete", "'', NULL, NULL", where=f"WHERE {_alive('OLD')}")
     else:
         on_insert = insert(
             "NEW", "create", "v.f, NULL, v.v", f"FROM ({fields_of('NEW')}) AS v", "WHERE v.v <> ''"
         )
         on_delete = insert(
-            "OLD", "delete", "v.f, v.v, NULL", f"FROM ({fields_of('OLD')}) AS v", "WHERE v.v <> ''"
+            "OLD",
+            "delete",
+            "v.f, v.v, NULL",
+            f"FROM ({fields_of('OLD')}) AS v",
+            f"WHERE v.v <> '' AND {_alive('OLD')}",
         )
     triples = " UNION ALL ".join(
         f"SELECT '{name}' AS f, {cast('OLD.' + watched.column(name))} AS o, "

@@ -270,3 +270,17 @@ def test_only_statements_that_may_write_hand_over_the_context():
     assert _may_write("WITH moved AS (DELETE FROM x RETURNING *) SELECT 1")
     assert not _may_write("WITH found AS MATERIALIZED (SELECT updated_at FROM x) SELECT 1")
     assert not _may_write("SELECT 1")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_emptying_the_database_leaves_no_history_behind():
+    """A transactional test's flush deletes table after table; none of it is recorded."""
+    organization = factories.OrganizationFactory()
+    contact = factories.ContactFactory(organization=organization)
+    with scopes_disabled():
+        contact.emails.create(organization=organization, email="ada@example.com", position=0)
+    from django.core.management import call_command
+
+    call_command("flush", "--noinput", verbosity=0)
+
+    assert changes() == []
