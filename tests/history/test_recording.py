@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test import RequestFactory
+from django.urls import reverse
 
 import history
 from companies.models import Affiliation, Company
@@ -284,3 +285,23 @@ def test_emptying_the_database_leaves_no_history_behind():
     call_command("flush", "--noinput", verbosity=0)
 
     assert changes() == []
+
+
+def test_the_bulk_client_assignment_of_the_projects_list_is_recorded(client_for, acme, bob):
+    company = factories.CompanyFactory(organization=acme, name="Bigclient")
+    chosen = [factories.ProjectFactory(organization=acme) for _ in range(3)]
+
+    response = client_for(bob).post(
+        reverse("project_assign_client", kwargs={"slug": "acme"}),
+        {"projects": [project.pk for project in chosen], "client_company_id": company.pk},
+    )
+
+    assert response.status_code == 302
+    with scopes_disabled():
+        assigned = Change.objects.filter(organization=acme, field="client_company")
+        assert sorted(assigned.values_list("project_id", flat=True)) == sorted(
+            project.pk for project in chosen
+        )
+        assert set(assigned.values_list("new_value", "user_id", "source")) == {
+            (str(company.pk), bob.pk, "page")
+        }
