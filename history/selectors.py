@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from companies.models import Company
 from contacts.models import Contact
+from directory.models import MentionBase, PhoneBase
+from directory.validators import format_phone
 from history.models import Action, Change
 from history.triggers import WATCHED
 from organizations.models import Organization, RecordType, Sector, User
@@ -146,6 +148,8 @@ def page_of(
 def _field_label(model, name: str) -> str:
     if model is None or not name:
         return ""
+    if issubclass(model, MentionBase):
+        return _("member mentioned")
     return str(model._meta.get_field(name).verbose_name)
 
 
@@ -192,6 +196,8 @@ class _Names:
         target = _target(model, name)
         if target is not None:
             return self.names.get(target, {}).get(int(value), "—") if value.isdigit() else "—"
+        if issubclass(model, PhoneBase) and name == "number":
+            return format_phone(value)
         if field.get_internal_type() == "BooleanField":
             return _("yes") if value.lower() in ("1", "true", "t") else _("no")
         if field.choices:
