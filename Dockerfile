@@ -10,13 +10,16 @@ WORKDIR /app
 
 # Pinned, hash-checked dependencies first, so code changes reuse this layer.
 COPY requirements.lock ./
-RUN pip install --require-hashes -r requirements.lock
+RUN pip install --require-hashes -r requirements.lock \
+    && apt-get update -qq && apt-get install -y -qq --no-install-recommends gettext \
+    && rm -rf /var/lib/apt/lists/*
 
 COPY . .
 
 # Static files are collected into the image (hashed names, compressed) for whitenoise.
 # The key below exists only for this build step; the container gets its own SECRET_KEY.
 RUN DEBUG=false SECRET_KEY=collectstatic-only-not-a-secret python manage.py collectstatic --noinput \
+    && DEBUG=false SECRET_KEY=collectstatic-only-not-a-secret python manage.py compilemessages \
     && useradd --system --uid 1000 --home-dir /app rolo \
     && mkdir -p /app/media && chown rolo /app/media
 

@@ -6,7 +6,7 @@ export DEBUG ?= true
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint e2e bench load clean
+.PHONY: install run test lint e2e bench load clean messages
 
 # Find a Python >= 3.12: the one .python-version names through pyenv, else any on PATH.
 PYTHON ?= $(shell for c in "$$(pyenv which python3 2>/dev/null)" python3.13 python3.12 python3 \
@@ -21,7 +21,23 @@ $(STAMP): requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	@touch $(STAMP)
 
-install: $(STAMP)
+# The translations (issue 18): each catalogue compiled when its .po changes. msgfmt comes
+# with Debian's gettext, installed here when missing (as .ci/run installs Chromium).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+%.mo: %.po
+	@command -v msgfmt >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" -eq 0 ]; then apt-get install -y -qq gettext >/dev/null; \
+		else sudo apt-get install -y -qq gettext >/dev/null; fi; }
+	msgfmt --check -o $@ $<
+
+install: $(STAMP) $(MO_FILES)
+
+# After changing user-facing strings: extract them into every catalogue, then translate the
+# new entries (tests/i18n/test_catalogues.py fails until every one is).
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l it -l es -l fr -l de --add-location=file \
+		--ignore='.venv/*' --ignore='tests/*' --ignore='benchmarks/*' --ignore='staticfiles/*' --ignore='media/*'
 
 run: install
 	$(PY) manage.py migrate --noinput

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from activity.models import Activity, Assignment
 from events.models import NotificationKind
 from events.services import notify
+from organizations.i18n import speaking_to
 from organizations.models import ReminderChoice
 from organizations.scoping import scope, scopes_disabled
 
@@ -88,7 +89,8 @@ def _send(assignment: Assignment, now) -> int:
             url=url,
             activity_id=activity.pk,
         )
-    _email(activity, user, organization, url)
+    with speaking_to(user, organization):
+        _email(activity, user, organization, url)
     return 1
 
 

@@ -101,7 +101,7 @@ class StorageUsageAdmin(admin.ModelAdmin):
     def quota(self, usage: StorageUsage) -> str:
         return decimal_size(PLAN_QUOTAS[usage.organization.plan])
 
-    @admin.display(description=_("% used"))
+    @admin.display(description=_("Percent used"))
     def percent(self, usage: StorageUsage) -> str:
         return f"{100 * usage.used_bytes / PLAN_QUOTAS[usage.organization.plan]:.1f} %"
 

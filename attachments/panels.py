@@ -8,7 +8,7 @@ from attachments import selectors
 from attachments.forms import LinkForm, UploadForm
 from attachments.models import Attachment
 from attachments.selectors import Record, Usage
-from organizations.models import Organization
+from organizations.models import Membership
 
 
 @dataclass
@@ -26,16 +26,19 @@ class FilesPanel:
 
 def files_panel(
     record: Record,
-    organization: Organization,
+    membership: Membership,
     *,
     upload_form: UploadForm | None = None,
     link_form: LinkForm | None = None,
 ) -> FilesPanel:
     """The attachments of `record` (which came from `visible_to`) with their URLs, and the forms.
 
+    `membership` is the reader's: each attachment says whether they may delete it.
+
     One query: the attachments with their uploaders (the usage counter came with the
     request's memberships, `selectors.shown_usage`).
     """
+    organization = membership.organization
     kind = selectors.record_kind(record)
     base = {"slug": organization.slug, "pk": record.pk}
     attachments = list(selectors.record_attachments(record))
@@ -43,6 +46,7 @@ def files_panel(
         urls = {**base, "attachment_pk": attachment.pk}
         attachment.download_url = reverse(f"{kind}_attachment_download", kwargs=urls)
         attachment.delete_url = reverse(f"{kind}_attachment_delete", kwargs=urls)
+        attachment.may_delete = selectors.may_delete(membership, record, attachment)
     return FilesPanel(
         record=record,
         record_url=reverse(f"{kind}_detail", kwargs=base),

@@ -10,7 +10,7 @@ from companies.models import Company
 from companies.selectors import company_for_user
 from contacts.models import Contact
 from contacts.selectors import contact_for_user
-from organizations.models import Organization, User
+from organizations.models import Membership, Organization, User
 
 RECORD_KINDS = ("contact", "company")
 type Record = Contact | Company
@@ -51,6 +51,20 @@ def record_attachments(record: Record) -> QuerySet:
 def attachment_for_record(record: Record, pk: int) -> Attachment:
     """The attachment `pk` of `record`; 404 when it belongs to another record or organization."""
     return get_object_or_404(record_attachments(record), pk=pk)
+
+
+def may_delete(membership: Membership, record: Record, attachment: Attachment) -> bool:
+    """Whether the reader may delete `attachment` of `record` (which they see).
+
+    Its uploader, the record's creator and the organization's owners may; other members
+    may not delete a colleague's file (issue 14).
+    """
+    user_id = membership.user_id
+    return (
+        membership.is_owner
+        or (attachment.uploaded_by_id is not None and attachment.uploaded_by_id == user_id)
+        or (record.created_by_id is not None and record.created_by_id == user_id)
+    )
 
 
 def file_bytes(organization: Organization) -> int:

@@ -59,7 +59,7 @@ def attachment_upload(request: HttpRequest, slug: str, pk: int, kind: str) -> Ht
                 % {"count": len(uploaded)},
             )
             return redirect(_section_url(record, kind, slug))
-    panel = files_panel(record, request.organization, upload_form=form)
+    panel = files_panel(record, request.membership, upload_form=form)
     return render(request, "attachments/files_form.html", {"panel": panel}, status=status)
 
 
@@ -84,7 +84,7 @@ def attachment_link(request: HttpRequest, slug: str, pk: int, kind: str) -> Http
         else:
             messages.success(request, _("Link “%(title)s” added.") % {"title": link.name})
             return redirect(_section_url(record, kind, slug))
-    panel = files_panel(record, request.organization, link_form=form)
+    panel = files_panel(record, request.membership, link_form=form)
     return render(request, "attachments/files_form.html", {"panel": panel}, status=400)
 
 
@@ -106,9 +106,14 @@ def attachment_download(
 def attachment_delete(
     request: HttpRequest, slug: str, pk: int, attachment_pk: int, kind: str
 ) -> HttpResponse:
-    """Delete a file or link of a record the user sees; a file's space is freed."""
+    """Delete a file or link of a record the user sees; a file's space is freed.
+
+    Only its uploader, the record's creator and owners may: anyone else who sees it gets 403.
+    """
     record = selectors.record_for_user(request.user, request.organization, kind, pk)
     attachment = selectors.attachment_for_record(record, attachment_pk)
+    if not selectors.may_delete(request.membership, record, attachment):
+        raise PermissionDenied
     services.attachment_delete(attachment=attachment, user=request.user)
     messages.success(request, _("“%(name)s” deleted.") % {"name": attachment.name})
     return redirect(_section_url(record, kind, slug))

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from connections import selectors
@@ -147,10 +148,25 @@ class ProjectIdsField(TickedIdsField):
     }
 
 
+class AssignReplace(models.TextChoices):
+    """What the bulk action does with projects that already have another client."""
+
+    ASK = "", _("Ask first")
+    ALL = "all", _("Replace their client")
+    EMPTY = "empty", _("Only those without a client")
+
+
 class AssignClientForm(ClientFields, forms.Form):
-    """The list's bulk action: give the ticked projects one client."""
+    """The list's bulk action: give the ticked projects one client.
+
+    `replace` is empty on the first submission: when some of the ticked projects already
+    have another client the view asks before replacing it (issue 14).
+    """
 
     projects = ProjectIdsField()
+    replace = forms.ChoiceField(
+        choices=AssignReplace.choices, required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, organization: Organization, user: User, **kwargs):
         super().__init__(*args, **kwargs)

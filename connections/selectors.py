@@ -67,6 +67,14 @@ def tickets_visible_to(user: User, organization: Organization) -> QuerySet:
     )
 
 
+def projects_with_another_client(projects: QuerySet, company=None, contact=None) -> QuerySet:
+    """Those of `projects` whose client is set and is neither `company` nor `contact`: a
+    bulk assignment would replace it. Clients the reader cannot see count too (their name
+    is never shown)."""
+    same = Q(client_company=company) if company is not None else Q(client_contact=contact)
+    return projects.exclude(client_company__isnull=True, client_contact__isnull=True).exclude(same)
+
+
 def projects_visible_to(user: User, organization: Organization) -> QuerySet:
     """Return the projects `user` may see.
 

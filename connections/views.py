@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from connections import selectors, services
 from connections.forms import (
     AssignClientForm,
+    AssignReplace,
     ConnectForm,
     ProjectForm,
     TaskForm,
@@ -156,19 +157,48 @@ def project_assign_client(request: HttpRequest, slug: str) -> HttpResponse:
     form = AssignClientForm(request.POST, organization=organization, user=user)
     if not form.is_valid():
         return _render_project_list(request, assign_form=form, status=400)
+    projects = selectors.projects_visible_to(user, organization).filter(
+        pk__in=form.cleaned_data["projects"]
+    )
+    replace = form.cleaned_data["replace"]
+    kept = 0
+    if replace == AssignReplace.ASK:
+        taken = list(
+            selectors.projects_with_another_client(
+                projects, form.client.company, form.client.contact
+            )
+            .order_by("name", "pk")
+            .values_list("name", flat=True)
+        )
+        if taken:
+            return render(
+                request,
+                "connections/project_assign_confirm.html",
+                {
+                    "form": form,
+                    "taken": taken,
+                    "selected_count": projects.count(),
+                    "client_name": form.client.company or form.client.contact,
+                    "cancel_url": reverse("project_list", kwargs={"slug": slug}),
+                    "querystring": request.GET.urlencode(),
+                },
+            )
+    elif replace == AssignReplace.EMPTY:
+        kept = selectors.projects_with_another_client(
+            projects, form.client.company, form.client.contact
+        ).count()
+        projects = projects.filter(client_company__isnull=True, client_contact__isnull=True)
     count = services.projects_assign_client(
-        organization=organization,
-        projects=selectors.projects_visible_to(user, organization).filter(
-            pk__in=form.cleaned_data["projects"]
-        ),
-        client=form.client,
-        user=user,
+        organization=organization, projects=projects, client=form.client, user=user
     )
-    messages.success(
-        request,
-        ngettext("%(count)d project updated.", "%(count)d projects updated.", count)
-        % {"count": count},
-    )
+    message = ngettext("%(count)d project updated.", "%(count)d projects updated.", count) % {
+        "count": count
+    }
+    if kept:
+        message += " " + ngettext(
+            "%(kept)d kept its client.", "%(kept)d kept their client.", kept
+        ) % {"kept": kept}
+    messages.success(request, message)
     query = request.GET.urlencode()
     return redirect(reverse("project_list", kwargs={"slug": slug}) + (f"?{query}" if query else ""))
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Event, EventKind, Notification, NotificationKind
+from organizations.i18n import speaking_to
 from organizations.models import Membership, Organization, User
 
 # Kinds that also send an email (when the recipient keeps `User.email_on_mention`).
@@ -134,23 +135,24 @@ def notify(
 
 
 def _email(organization: Organization, users: list[User], *, actor, text: str, url: str) -> None:
-    who = actor.display_name if actor is not None else _("Someone")
-    subject = _("%(who)s mentioned you in %(organization)s") % {
-        "who": who,
-        "organization": organization.name,
-    }
     link = settings.SITE_URL.rstrip("/") + url if url else settings.SITE_URL
-    body = "\n\n".join(
-        part
-        for part in [
-            subject + ".",
-            text,
-            link,
-            _("You can switch these emails off on your profile page."),
-        ]
-        if part
-    )
     for user in users:
+        with speaking_to(user, organization):  # each in their own language
+            who = actor.display_name if actor is not None else _("Someone")
+            subject = _("%(who)s mentioned you in %(organization)s") % {
+                "who": who,
+                "organization": organization.name,
+            }
+            body = "\n\n".join(
+                part
+                for part in [
+                    subject + ".",
+                    text,
+                    link,
+                    _("You can switch these emails off on your profile page."),
+                ]
+                if part
+            )
         send_mail(subject, body, None, [user.email])
 
 

@@ -1,5 +1,7 @@
 """Forms for accounts, organizations, members and invitations."""
 
+from zoneinfo import available_timezones
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -10,6 +12,7 @@ from django.contrib.auth.forms import (
 )
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from organizations import throttle
@@ -154,11 +157,19 @@ class ThrottledPasswordResetForm(PasswordResetForm):
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ("name", "default_country")
+        fields = ("name", "default_country", "language")
         widgets = {"default_country": forms.TextInput(attrs={"size": 2, "maxlength": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out, the organization keeps its language (a new one: the site's default).
+        self.fields["language"].required = False
 
     def clean_default_country(self) -> str:
         return normalize_country(self.cleaned_data["default_country"])
+
+    def clean_language(self) -> str:
+        return self.cleaned_data["language"] or self.instance.language or settings.LANGUAGE_CODE
 
 
 class InvitationForm(forms.Form):
@@ -185,6 +196,20 @@ class ProfileForm(forms.ModelForm):
         help_text=_("An email before each activity assigned to you is due."),
     )
 
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("As my browser asks"))] + list(settings.LANGUAGES),
+        required=False,
+        help_text=_("The language of pages and of the emails Rolo sends you."),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=[("", format_lazy(_("The site's time zone ({zone})"), zone=settings.TIME_ZONE))]
+        + [(zone, zone.replace("_", " ")) for zone in sorted(available_timezones())],
+        required=False,
+        help_text=_("Dates and times are shown in it; reminders follow it."),
+    )
+
     class Meta:
         model = User
-        fields = ["full_name", "email_on_mention", "reminder_minutes"]
+        fields = ["full_name", "language", "time_zone", "email_on_mention", "reminder_minutes"]

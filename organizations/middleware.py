@@ -1,12 +1,15 @@
-"""Resolve the organization of every /o/<slug>/ URL once, and run the request in its scope."""
+"""Resolve the organization of every /o/<slug>/ URL once, and run the request in its scope;
+speak the user's language in their time zone."""
 
 import re
 from urllib.parse import urlsplit
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
+from django.utils import timezone, translation
 from django_htmx.http import HttpResponseClientRedirect
 
+from organizations.i18n import LANGUAGE_CODES, user_time_zone
 from organizations.models import Membership
 from organizations.scoping import scope, scopes_disabled
 
@@ -76,3 +79,30 @@ class TenantMiddleware:
             request.session["last_organization"] = membership.organization.slug
         with scope(organization=membership.organization):
             return self.get_response(request)
+
+
+class PreferencesMiddleware:
+    """Speak the signed-in user's language and show times in their time zone.
+
+    After `LocaleMiddleware` (which picked the language from the switcher's cookie or the
+    browser's `Accept-Language`) and after authentication: a language chosen on the
+    profile page wins over both. An empty choice leaves the browser's language and the
+    site's time zone. The user row is the one the request reads anyway (no query added).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            if user.language and user.language in LANGUAGE_CODES:
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = user.language
+            zone = user_time_zone(user)
+            if zone is not None:
+                timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -72,6 +72,20 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("An email before each activity assigned to you is due."),
     )
 
+    # Empty: the browser's language (Accept-Language, or the switcher's cookie) and the
+    # site's time zone (settings.TIME_ZONE). See organizations.middleware.PreferencesMiddleware.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, default="", db_default=""
+    )
+
     objects = UserManager()
 
     USERNAME_FIELD = "email"
@@ -143,6 +157,14 @@ class Organization(models.Model):
         max_length=2,
         default="IT",
         help_text=_("Two-letter ISO code used to read phone numbers and tax codes."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        db_default="en",
+        help_text=_("The language of emails to people who have no Rolo profile, such as clients."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

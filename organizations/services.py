@@ -13,6 +13,7 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from organizations.i18n import speaking_to
 from organizations.models import (
     Invitation,
     Membership,
@@ -102,13 +103,13 @@ def invitation_create(
         "url": accept_url(token),
         "days": settings.INVITATION_MAX_AGE // 86400,
     }
-    send_mail(
-        subject=_("You are invited to join %(organization)s on Rolo")
-        % {"organization": organization.name},
-        message=render_to_string("organizations/invitation_email.txt", context),
-        from_email=None,
-        recipient_list=[email],
-    )
+    # The invitee has no profile yet: the organization's language.
+    with speaking_to(organization=organization):
+        subject = _("You are invited to join %(organization)s on Rolo") % {
+            "organization": organization.name
+        }
+        message = render_to_string("organizations/invitation_email.txt", context)
+    send_mail(subject=subject, message=message, from_email=None, recipient_list=[email])
     return SentInvitation(invitation=invitation, token=token)
 
 

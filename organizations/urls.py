@@ -11,6 +11,7 @@ account_urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("logout/everywhere/", views.logout_everywhere, name="logout_everywhere"),
     path("profile/", views.profile, name="profile"),
+    path("language/", views.language_switch, name="language_switch"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("password_change_done")),

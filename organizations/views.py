@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,6 +30,7 @@ from organizations.forms import (
     ThrottledPasswordResetForm,
 )
 from organizations.http import search_text
+from organizations.i18n import LANGUAGE_CODES
 from organizations.models import Invitation, Membership, Role, User
 from organizations.permissions import owner_required, require_role
 from organizations.scoping import scopes_disabled
@@ -87,6 +88,33 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request, "registration/profile.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """The switcher at the foot of every page: speak another language from now on.
+
+    Kept in a cookie (for visitors and this browser) and, for a signed-in user, on their
+    profile, so it follows them to other browsers and to their emails. Back to `next`.
+    """
+    code = request.POST.get("language", "")
+    if code not in LANGUAGE_CODES:
+        return HttpResponseBadRequest(_("Choose one of the languages offered."))
+    if request.user.is_authenticated and request.user.language != code:
+        request.user.language = code
+        request.user.save(update_fields=["language"])
+    response = redirect(_safe_next(request) or "home")
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -294,7 +322,7 @@ def member_change_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         messages.success(
             request,
             _("%(user)s is now %(role)s.")
-            % {"user": membership.user, "role": membership.get_role_display().lower()},
+            % {"user": membership.user, "role": membership.get_role_display()},
         )
     return redirect("member_list", slug=slug)
 

@@ -13,7 +13,7 @@ def files_panel(context, record) -> panels.FilesPanel:
 
     `record` must be the record of the page, which came from `visible_to`.
     """
-    return panels.files_panel(record, context["request"].organization)
+    return panels.files_panel(record, context["request"].membership)
 
 
 @register.simple_tag(takes_context=True)

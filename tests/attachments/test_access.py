@@ -70,7 +70,11 @@ def expected(role: str, visibility: str, action: str) -> int:
         return 404
     if role == "guest":
         return 403
-    return ALLOWED[action] if sees(role, visibility) else 404
+    if not sees(role, visibility):
+        return 404
+    if action == "delete" and role == "member":
+        return 403  # bob neither uploaded the file nor created the record: carol did
+    return ALLOWED[action]
 
 
 CASES = [
@@ -102,7 +106,7 @@ def test_each_role_gets_what_the_record_visibility_allows(
     else:
         assert response.status_code == expected(role, visibility, action)
     changed = Attachment.objects.filter(organization=acme).count() != 1
-    assert changed == (role != "anonymous" and sees(role, visibility) and action != "download")
+    assert changed == (expected(role, visibility, action) == ALLOWED[action] != 200)
 
 
 @pytest.mark.parametrize("action", ["download", "delete"])
@@ -177,6 +181,37 @@ def test_reading_methods_cannot_write_and_writing_methods_need_post(
 
     assert response.status_code == 405
     assert Attachment.objects.filter(organization=acme).count() == 1
+
+
+# Who may delete a file (issue 14): its uploader, the record's creator, owners
+
+
+@pytest.mark.parametrize(
+    ("deleter", "uploader", "creator", "status"),
+    [
+        ("bob", "bob", "carol", 302),  # his own upload on carol's record
+        ("bob", "carol", "bob", 302),  # carol's upload on his record
+        ("bob", "carol", "carol", 403),  # a colleague's file on a colleague's record
+        ("bob", None, "carol", 403),  # a former member's file
+        ("alice", "carol", "carol", 302),  # an owner
+    ],
+)
+def test_a_file_is_deleted_by_its_uploader_the_record_creator_or_an_owner(
+    client_for, acme, cast, deleter, uploader, creator, status, unscoped
+):
+    record = ContactFactory(organization=acme, created_by=cast[creator])
+    attachment = AttachmentFactory(
+        contact=record, uploaded_by=cast[uploader] if uploader else None, content=b"kept"
+    )
+    client = client_for(cast[deleter])
+
+    page = client.get(reverse("contact_detail", kwargs={"slug": "acme", "pk": record.pk}))
+    response = client.post(files_url(record, "delete", attachment))
+
+    assert response.status_code == status
+    assert Attachment.objects.filter(pk=attachment.pk).exists() == (status == 403)
+    # The Delete button is offered exactly to those the server lets delete.
+    assert (files_url(record, "delete", attachment) in page.content.decode()) == (status == 302)
 
 
 # The storage page

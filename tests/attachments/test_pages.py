@@ -116,7 +116,7 @@ def test_a_refused_upload_shows_the_files_section_with_the_reason(
 
 
 def test_deleting_from_the_page_says_what_was_deleted(client_for, bob, acme, contact, unscoped):
-    attachment = store(acme, contact, 10, "old.txt")
+    attachment = store(acme, contact, 10, "old.txt", user=bob)
     client = client_for(bob)
 
     response = client.post(files_url(contact, "delete", attachment), follow=True)

@@ -80,16 +80,93 @@ def test_a_contact_can_be_the_client_of_many_projects_at_once(acme, alice, clien
     }
 
 
-def test_assigning_replaces_a_previous_client_of_the_other_kind(acme, bob, client_for, unscoped):
+def test_replacing_a_previous_client_of_the_other_kind_once_confirmed(
+    acme, bob, client_for, unscoped
+):
     person = factories.ContactFactory(organization=acme)
     project = factories.ProjectFactory(organization=acme, client_contact=person)
     company = factories.CompanyFactory(organization=acme)
 
-    response = assign(client_for(bob), [project], client_company_id=company.pk)
+    response = assign(client_for(bob), [project], client_company_id=company.pk, replace="all")
 
     project.refresh_from_db()
     assert "1 project updated." in response.content.decode()
     assert (project.client_company_id, project.client_contact_id) == (company.pk, None)
+
+
+# Issue 14: projects that already have another client are not overwritten silently.
+
+
+def test_it_asks_before_replacing_clients_and_changes_nothing_until_answered(
+    acme, bob, client_for, unscoped
+):
+    chosen = projects(acme, 5)
+    old = factories.CompanyFactory(organization=acme, name="Oldclient")
+    Project.objects.filter(pk__in=[chosen[0].pk, chosen[1].pk]).update(client_company=old)
+    new = factories.CompanyFactory(organization=acme, name="Newclient")
+    Project.objects.filter(pk=chosen[2].pk).update(client_company=new)  # already this one
+
+    response = assign(client_for(bob), chosen, client_company_id=new.pk)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "2 of the 5 selected projects already have another client." in page
+    assert "Bulk 0" in page and "Bulk 1" in page and "Bulk 3" not in page
+    assert Project.objects.filter(client_company=old).count() == 2
+    assert Project.objects.filter(client_company=new).count() == 1
+    # The answer carries the whole choice again.
+    assert page.count('name="projects" value=') == 5
+    assert f'name="client_company_id" value="{new.pk}"' in page
+
+
+def test_only_those_without_a_client_keeps_the_others(acme, bob, client_for, unscoped):
+    chosen = projects(acme, 4)
+    old = factories.CompanyFactory(organization=acme)
+    Project.objects.filter(pk=chosen[0].pk).update(client_company=old)
+    new = factories.CompanyFactory(organization=acme)
+
+    response = assign(client_for(bob), chosen, client_company_id=new.pk, replace="empty")
+
+    assert "3 projects updated. 1 kept its client." in response.content.decode()
+    assert Project.objects.get(pk=chosen[0].pk).client_company == old
+    assert Project.objects.filter(client_company=new).count() == 3
+
+
+def test_replace_all_overwrites_every_selected_client(acme, bob, client_for, unscoped):
+    chosen = projects(acme, 3)
+    person = factories.ContactFactory(organization=acme)
+    Project.objects.filter(pk=chosen[0].pk).update(client_contact=person)
+    new = factories.CompanyFactory(organization=acme)
+
+    response = assign(client_for(bob), chosen, client_company_id=new.pk, replace="all")
+
+    assert "3 projects updated." in response.content.decode()
+    assert Project.objects.filter(client_company=new, client_contact=None).count() == 3
+
+
+def test_a_hidden_previous_client_counts_but_is_never_named(acme, bob, carol, client_for, unscoped):
+    hidden = factories.CompanyFactory(
+        organization=acme, name="Secretco", visibility="private", created_by=carol
+    )
+    project = factories.ProjectFactory(organization=acme, name="Visible", client_company=hidden)
+    new = factories.CompanyFactory(organization=acme)
+
+    response = assign(client_for(bob), [project], client_company_id=new.pk)
+
+    page = response.content.decode()
+    assert "1 of the 1 selected projects already has another client." in page
+    assert "Secretco" not in page
+    assert Project.objects.get(pk=project.pk).client_company == hidden
+
+
+def test_an_unknown_answer_is_refused(acme, bob, client_for, unscoped):
+    chosen = projects(acme, 1)
+    new = factories.CompanyFactory(organization=acme)
+
+    response = assign(client_for(bob), chosen, client_company_id=new.pk, replace="everything")
+
+    assert response.status_code == 400
+    assert not Project.objects.filter(client_company=new).exists()
 
 
 def test_a_client_from_another_organization_is_refused_and_nothing_changes(

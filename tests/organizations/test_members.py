@@ -308,7 +308,7 @@ def test_owner_changes_a_members_role(client_for, acme, alice, bob):
 
     assert response.redirect_chain[-1][0] == members_url()
     assert membership_of(bob, acme).role == Role.OWNER
-    assert "Bob Member is now owner." in response.text
+    assert "Bob Member is now Owner." in response.text
 
 
 def test_an_unknown_role_is_refused(client_for, acme, alice, bob):
