@@ -1,12 +1,12 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class HistoryConfig(AppConfig):
     name = "history"
-    verbose_name = _("History")
+    verbose_name = pgettext_lazy("history", "History")
 
     def ready(self) -> None:
         from history.connection import prepare_connection

@@ -11,17 +11,17 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Source(models.TextChoices):
-    PAGE = "page", _("a page")
-    IMPORT = "import", _("an import")
-    COPY = "copy", _("a copy")
-    MERGE = "merge", _("a merge")
-    ADMIN = "admin", _("the admin")
+    PAGE = "page", pgettext_lazy("history source", "a page")
+    IMPORT = "import", pgettext_lazy("history source", "an import")
+    COPY = "copy", pgettext_lazy("history source", "a copy")
+    MERGE = "merge", pgettext_lazy("history source", "a merge")
+    ADMIN = "admin", pgettext_lazy("history source", "the admin")
     # Anything outside a context: a management command, a migration, raw SQL.
-    SYSTEM = "system", _("the system")
+    SYSTEM = "system", pgettext_lazy("history source", "the system")
 
 
 _current: ContextVar[tuple[object, str] | None] = ContextVar("rolo_history_context", default=None)

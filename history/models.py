@@ -2,16 +2,16 @@
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from history.context import Source
 from organizations.scoping import TenantModel
 
 
 class Action(models.TextChoices):
-    CREATE = "create", _("added")
-    UPDATE = "update", _("changed")
-    DELETE = "delete", _("removed")
+    CREATE = "create", pgettext_lazy("history", "added")
+    UPDATE = "update", pgettext_lazy("history", "changed")
+    DELETE = "delete", pgettext_lazy("history", "removed")
 
 
 class Change(TenantModel):
@@ -29,7 +29,7 @@ class Change(TenantModel):
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.DB_CASCADE, related_name="+"
     )
-    created_at = models.DateTimeField(_("when"))
+    created_at = models.DateTimeField(pgettext_lazy("history", "when"))
     # No constraint: a deleted user's changes stay, by "someone".
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -37,9 +37,9 @@ class Change(TenantModel):
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
-        verbose_name=_("who"),
+        verbose_name=pgettext_lazy("history", "who"),
     )
-    source = models.CharField(_("from"), max_length=10, choices=Source)
+    source = models.CharField(pgettext_lazy("history", "from"), max_length=10, choices=Source)
     model = models.CharField(max_length=40)
     row_id = models.BigIntegerField()
     action = models.CharField(max_length=10, choices=Action)
@@ -51,8 +51,8 @@ class Change(TenantModel):
     project_id = models.BigIntegerField(null=True)
 
     class Meta:
-        verbose_name = _("change")
-        verbose_name_plural = _("history")
+        verbose_name = pgettext_lazy("history", "change")
+        verbose_name_plural = pgettext_lazy("history", "history")
         indexes = [
             models.Index(
                 fields=["organization", "contact_id", "-id"],

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from companies.models import Company
 from contacts.models import Contact
@@ -199,7 +200,11 @@ class _Names:
         if issubclass(model, PhoneBase) and name == "number":
             return format_phone(value)
         if field.get_internal_type() == "BooleanField":
-            return _("yes") if value.lower() in ("1", "true", "t") else _("no")
+            return (
+                pgettext("history value", "yes")
+                if value.lower() in ("1", "true", "t")
+                else pgettext("history value", "no")
+            )
         if field.choices:
             return str(dict(field.flatchoices).get(value, value))
         if field.get_internal_type() == "DecimalField":
