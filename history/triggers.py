@@ -20,6 +20,8 @@ from django.apps import apps
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from organizations.models import Organization
+
 HISTORY_TABLE = "history_change"
 _COMMON = ("description", "pec", "vat_number", "tax_country", "visibility")
 _ADDRESS = ("label", "street", "postal_code", "city", "region", "country")
@@ -101,7 +103,7 @@ def _alive(alias: str) -> str:
     empties table after table) must not write history for an organization that is gone.
     """
     return (
-        "EXISTS (SELECT 1 FROM organizations_organization alive "  # noqa: S608
+        f"EXISTS (SELECT 1 FROM {Organization._meta.db_table} alive "  # noqa: S608
         f"WHERE alive.id = {alias}.organization_id)"
     )
 
@@ -132,7 +134,7 @@ def _pg_function(watched: Watched) -> str:
             f"'{action}', {values}, {_owners(watched, alias)} FROM {rows} {join} {where};"
         )
 
-    def one_field_per_row(alias: str, *, old: bool) -> str:
+    def one_field_per_row(alias: str, *, old: bool) -> tuple[str, str]:
         pairs = ", ".join(
             f"('{name}', {value})" for name, value in _row_values(watched, alias, cast=cast)
         )
