@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "attachments",
     "connections",
     "transfers",
+    # Field history (issue 14): database triggers on the directory and projects.
+    "history",
     # The relationship (issue 13): notes, activities, the timeline and the bell.
     "notes",
     "activity",
@@ -70,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "organizations.middleware.TenantMiddleware",
+    "history.middleware.HistoryMiddleware",
     "attachments.middleware.UploadLimitsMiddleware",
 ]
 

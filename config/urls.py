@@ -21,6 +21,7 @@ tenant_urlpatterns = [
     path("", include("transfers.urls")),
     path("activities/", include(activity_urls.urlpatterns)),
     path("", include("timeline.urls")),
+    path("", include("history.urls")),
     path("", include("notes.urls")),
 ]
 

@@ -121,12 +121,24 @@ def replace_details(record: DirectoryRecord, *, emails=None, phones=None, addres
             continue
         rows = clean(rows)
         check_detail_limits(**{related_name: rows})
+        # Rows are changed in place, position by position, so that the field history
+        # (history/) records an edited email as changed, not as removed and added again.
         manager = getattr(record, related_name)
-        manager.all().delete()
-        manager.model.objects.bulk_create(
-            manager.model(organization=organization, position=index, **owner, **row)
-            for index, row in enumerate(rows)
-        )
+        stored = {row.position: row for row in manager.all()}
+        added = []
+        for index, row in enumerate(rows):
+            current = stored.pop(index, None)
+            if current is None:
+                added.append(
+                    manager.model(organization=organization, position=index, **owner, **row)
+                )
+            elif any(getattr(current, name) != value for name, value in row.items()):
+                for name, value in row.items():
+                    setattr(current, name, value)
+                current.save(update_fields=list(row))
+        if stored:
+            manager.filter(pk__in=[row.pk for row in stored.values()]).delete()
+        manager.model.objects.bulk_create(added)
 
 
 def check_audience(record: DirectoryRecord, *, editor: User) -> None:

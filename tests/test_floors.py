@@ -22,6 +22,7 @@ FLOORS = {
     "attachments": 3,
     "connections": 3,
     "transfers": 3,
+    "history": 3,
     "notes": 4,
     "activity": 4,
     "timeline": 4,

@@ -31,6 +31,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import history
 from attachments.files import (
     attachment_storage,
     content_type_for,
@@ -234,8 +235,9 @@ def directory_duplicate(
     """
     check_roles(source=source, target=target, user=user)
     # Both organizations are named in every query below; the request's scope (the source's,
-    # in the browser) would hide the target's rows from the writes' own checks.
-    with scopes_disabled():
+    # in the browser) would hide the target's rows from the writes' own checks. The
+    # copies' history says they came from a copy by `user` (history/).
+    with scopes_disabled(), history.context(user=user, source=history.Source.COPY):
         run = _Run(
             source=source,
             target=target,

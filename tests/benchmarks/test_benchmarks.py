@@ -83,6 +83,15 @@ def test_generator_creates_the_planned_rows(generated, unscoped):
 
 
 @postgres_only
+def test_generator_writes_no_history_and_keeps_its_triggers(generated, unscoped):
+    from history import triggers
+    from history.models import Change
+
+    assert not Change.objects.exists()
+    assert triggers.installed() == 3 * len(triggers.WATCHED)
+
+
+@postgres_only
 def test_generator_builds_the_measured_records(generated, unscoped):
     bench = Organization.objects.get(slug=generate.BIG_SLUG)
     flagship = Company.objects.filter(organization=bench).order_by("id").first()
