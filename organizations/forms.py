@@ -154,11 +154,20 @@ class ThrottledPasswordResetForm(PasswordResetForm):
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ("name", "default_country")
+        fields = ("name", "default_country", "trash_retention_days")
         widgets = {"default_country": forms.TextInput(attrs={"size": 2, "maxlength": 2})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Left out of a post, the retention keeps its value.
+        self.fields["trash_retention_days"].required = False
 
     def clean_default_country(self) -> str:
         return normalize_country(self.cleaned_data["default_country"])
+
+    def clean_trash_retention_days(self) -> int:
+        value = self.cleaned_data["trash_retention_days"]
+        return self.instance.trash_retention_days if value is None else value
 
 
 class InvitationForm(forms.Form):
