@@ -18,9 +18,7 @@ from django.apps import apps
 
 
 def _hooks(name: str) -> list[Callable]:
-    return [
-        hook for config in apps.get_app_configs() if (hook := getattr(config, name, None))
-    ]
+    return [hook for config in apps.get_app_configs() if (hook := getattr(config, name, None))]
 
 
 def delete_to_trash(record, *, user, delete: Callable[[], object], extra: Iterable = ()):

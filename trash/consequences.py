@@ -38,7 +38,8 @@ def _client_of(record, field: str) -> list[str]:
     budgets = defaultdict(Decimal)
     count = 0
     for currency, budget, number in (
-        projects.values("currency").annotate(total=Sum("budget"), n=Count("id"))
+        projects.values("currency")
+        .annotate(total=Sum("budget"), n=Count("id"))
         .values_list("currency", "total", "n")
         .order_by("currency")
     ):
@@ -46,9 +47,7 @@ def _client_of(record, field: str) -> list[str]:
         count += number
     if not count:
         return []
-    money = ", ".join(
-        f"{_money(total)} {currency}" for currency, total in budgets.items() if total
-    )
+    money = ", ".join(f"{_money(total)} {currency}" for currency, total in budgets.items() if total)
     if money:
         return [
             ngettext(

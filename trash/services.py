@@ -56,18 +56,14 @@ def _collect(roots: list[Model]) -> tuple[list[dict], list[list]]:
         instances = list(model._base_manager.filter(pk__in=pks).order_by("pk"))
         # Serialized as JSON text and read back: dates, decimals and UUIDs become the
         # strings the deserializer expects, and the snapshot fits a JSONField.
-        rows.extend(
-            json.loads(serializers.serialize("json", instances, cls=DjangoJSONEncoder))
-        )
+        rows.extend(json.loads(serializers.serialize("json", instances, cls=DjangoJSONEncoder)))
     updates = []
     for (model_field, _value), groups in collector.field_updates.items():
         for objs in groups:
             for obj in objs:
                 old = getattr(obj, model_field.attname)
                 if old is not None:
-                    updates.append(
-                        [obj._meta.label_lower, obj.pk, model_field.attname, old]
-                    )
+                    updates.append([obj._meta.label_lower, obj.pk, model_field.attname, old])
     return rows, updates
 
 

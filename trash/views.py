@@ -50,7 +50,9 @@ def _restored_url(request: HttpRequest, root) -> str:
     slug = request.organization.slug
     kind = type(root)._meta.label_lower
     if kind == "connections.task":
-        return reverse("task_detail", kwargs={"slug": slug, "project_pk": root.project_id, "pk": root.pk})
+        return reverse(
+            "task_detail", kwargs={"slug": slug, "project_pk": root.project_id, "pk": root.pk}
+        )
     if kind in ("attachments.attachment", "notes.note"):
         for name in ("contact", "company", "project"):
             pk = getattr(root, f"{name}_id", None)
