@@ -9,6 +9,7 @@ list, search, count, picker, copy or export can show it, and the search indexes 
 they are. A restore inserts the same rows again with the same primary keys.
 """
 
+import datetime
 import json
 import logging
 from collections import defaultdict
@@ -37,6 +38,15 @@ logger = logging.getLogger(__name__)
 ATTACHMENT = "attachments.attachment"
 
 
+class _Encoder(DjangoJSONEncoder):
+    """Django's encoder, but times keep their microseconds (it cuts them to milliseconds)."""
+
+    def default(self, o):
+        if isinstance(o, (datetime.datetime, datetime.time)):
+            return o.isoformat()
+        return super().default(o)
+
+
 # --- Moving to the trash -------------------------------------------------------------------
 
 
@@ -56,7 +66,7 @@ def _collect(roots: list[Model]) -> tuple[list[dict], list[list]]:
         instances = list(model._base_manager.filter(pk__in=pks).order_by("pk"))
         # Serialized as JSON text and read back: dates, decimals and UUIDs become the
         # strings the deserializer expects, and the snapshot fits a JSONField.
-        rows.extend(json.loads(serializers.serialize("json", instances, cls=DjangoJSONEncoder)))
+        rows.extend(json.loads(serializers.serialize("json", instances, cls=_Encoder)))
     updates = []
     for (model_field, _value), groups in collector.field_updates.items():
         for objs in groups:
@@ -147,6 +157,27 @@ def _insert(model, objs: list[Model]) -> list[Model]:
     return refused
 
 
+def _insertion_order(models: list) -> list:
+    """`models` with every model after those its foreign keys point to (nullable ones too:
+    the collector orders only by the links that cannot be cleared)."""
+    remaining = list(models)
+    ordered: list = []
+    while remaining:
+        for model in remaining:
+            targets = {
+                fk.related_model
+                for fk in model._meta.concrete_fields
+                if fk.is_relation and fk.related_model is not model
+            }
+            if not targets & (set(remaining) - {model}):
+                break
+        else:
+            model = remaining[0]  # a loop of links: the collector's order decides
+        remaining.remove(model)
+        ordered.append(model)
+    return ordered
+
+
 def _plural(model, count: int) -> str:
     opts = model._meta
     name = opts.verbose_name if count == 1 else opts.verbose_name_plural
@@ -165,6 +196,7 @@ def restore(batch: TrashBatch) -> Restored:
         by_model: dict = defaultdict(list)
         for item in decoded:
             by_model[type(item.object)].append(item.object)
+        by_model = {model: by_model[model] for model in _insertion_order(list(by_model))}
         restored: dict = defaultdict(set)
         missing_rows: dict = defaultdict(int)
         cleared: dict = defaultdict(int)
