@@ -334,10 +334,11 @@ def delete_view(
             )
         name = str(record)
         batch = delete_to_trash(record, user=request.user, delete=lambda: delete(record))
-        if request.htmx:
-            # The list removes the row in place; the message shows on the next page load.
-            return HttpResponse("")
         messages.success(request, deleted_message % {"name": name}, extra_tags=undo_tag(batch))
+        if request.htmx:
+            # The list removes the row in place (nothing else is swapped in); the flash
+            # message, with its Undo, replaces the page's messages out of band.
+            return render(request, "_messages.html", {"oob": True})
         return redirect(f"{kind}_list", slug=slug)
 
     return view
