@@ -9,7 +9,8 @@ to list.
 |---|---|---|
 | `move_to_trash(record, *, user, delete, extra=())` | `delete_to_trash` | the trash batch |
 | `delete_consequences(record, *, user)` | `delete_consequences` | lines for the confirmation page |
-| `storage_held(organization)` | the storage page | `(label, bytes)` lines |
+| `storage_held(organization)` | the storage page, the usage recount | `(label, bytes)` lines |
+| `storage_held_keys(organization)` | `attachments_check` | storage keys that are not orphans |
 """
 
 from collections.abc import Callable, Iterable
@@ -41,6 +42,11 @@ def delete_consequences(record, *, user) -> list[str]:
 def storage_held(organization) -> list[tuple[str, int]]:
     """Storage that other apps hold (the trash's files), as `(label, bytes)` lines."""
     return [line for hook in _hooks("storage_held") for line in hook(organization)]
+
+
+def storage_held_keys(organization) -> set[str]:
+    """Keys of stored objects that other apps hold without an attachment row."""
+    return {key for hook in _hooks("storage_held_keys") for key in hook(organization)}
 
 
 def undo_tag(batch) -> str:

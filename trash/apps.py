@@ -28,6 +28,11 @@ class TrashConfig(AppConfig):
         held = trash_bytes(organization)
         return [(str(_("In the trash")), held)] if held else []
 
+    def storage_held_keys(self, organization) -> set[str]:
+        from trash.selectors import trash_keys
+
+        return trash_keys(organization)
+
     def worker_started(self) -> None:
         """Called by `manage.py run_worker` as it starts: the daily purge."""
         from trash.tasks import schedule_next_purge

@@ -36,6 +36,8 @@ class TrashBatch(TenantModel):
     file_count = models.PositiveIntegerField(default=0)
     file_bytes = models.PositiveBigIntegerField(default=0)
     summary = models.JSONField(default=list, blank=True)
+    # `[storage key, size]` of the files: stored and counted until the batch is purged.
+    files = models.JSONField(default=list, blank=True)
     snapshot = models.JSONField(default=list)
     updates = models.JSONField(default=list, blank=True)
 

@@ -105,6 +105,7 @@ def move_to_trash(record: Model, *, user, delete, extra=()) -> TrashBatch:
             is_private=private,
             file_count=len(files),
             file_bytes=sum(size for _key, size in files),
+            files=[list(pair) for pair in files],
             summary=summary,
             snapshot=rows,
             updates=updates,
@@ -265,7 +266,7 @@ def restore(batch: TrashBatch) -> Restored:
             if item.object._meta.label_lower == ATTACHMENT
             and item.object.pk in restored[type(item.object)]
         }
-        lost_files = [(key, size) for key, size in _files(batch.snapshot) if key not in kept_files]
+        lost_files = [(key, size) for key, size in batch.files if key not in kept_files]
         if lost_files:
             files_free(organization_id=batch.organization_id, files=lost_files)
         batch.delete()
@@ -278,7 +279,7 @@ def restore(batch: TrashBatch) -> Restored:
 def purge(batch: TrashBatch) -> None:
     """Delete a batch for good: its files' bytes are freed and their objects removed."""
     with transaction.atomic():
-        files = _files(batch.snapshot)
+        files = [(key, size) for key, size in batch.files]
         deleted, _per_model = TrashBatch.objects.filter(
             organization_id=batch.organization_id, pk=batch.pk
         ).delete()
@@ -298,7 +299,7 @@ def purge_expired(*, now=None) -> int:
         cutoff = now - timedelta(days=organization.trash_retention_days)
         with scope(organization=organization):
             for batch in TrashBatch.objects.filter(deleted_at__lt=cutoff).only(
-                "id", "organization_id", "snapshot"
+                "id", "organization_id", "files"
             ):
                 purge(batch)
                 count += 1

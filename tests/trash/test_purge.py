@@ -136,3 +136,20 @@ def test_the_worker_purges_daily(acme, alice, settings):
     waiting = DBTaskResult.objects.filter(task_path=PURGE_PATH, status="READY")
     assert waiting.count() == 1
     assert waiting.get().run_after > timezone.now() + timedelta(hours=23)
+
+
+def test_the_storage_check_and_recount_know_the_trash_files(
+    acme, two_files_deleted, django_capture_on_commit_callbacks
+):
+    """`attachments_check --fix` neither deletes a trashed file's object as an orphan nor
+    recounts the usage without it."""
+    from io import StringIO
+
+    output = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("attachments_check", "--fix", "--grace", "0", stdout=output)
+    assert default_storage.exists(two_files_deleted["old_file"].storage_key)
+    assert default_storage.exists(two_files_deleted["recent_file"].storage_key)
+    with scope(organization=acme):
+        assert usage_recompute(organization=acme) == 500
+    assert used_bytes(acme) == 500
