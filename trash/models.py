@@ -9,6 +9,17 @@ from organizations.scoping import TenantModel
 from trash.querysets import TrashBatchManager
 
 
+class TrashKind(models.TextChoices):
+    CONTACT = "contact", _("Contact")
+    COMPANY = "company", _("Company")
+    PROJECT = "project", _("Project")
+    TASK = "task", _("Task")
+    TICKET = "ticket", _("Ticket")
+    ATTACHMENT = "attachment", _("File")
+    NOTE = "note", _("Note")
+    ACTIVITY = "activity", _("Activity")
+
+
 class TrashBatch(TenantModel):
     """One delete: the record deleted (the root) and every row the delete took along.
 
@@ -28,7 +39,7 @@ class TrashBatch(TenantModel):
         verbose_name=_("deleted by"),
     )
     deleted_at = models.DateTimeField(_("deleted"), default=timezone.now)
-    kind = models.CharField(_("kind"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=20, choices=TrashKind)
     root_model = models.CharField(max_length=100)
     root_pk = models.BigIntegerField()
     label = models.CharField(_("name"), max_length=255)

@@ -190,7 +190,30 @@ def restore(batch: TrashBatch) -> Restored:
 
     A row whose link points to something that no longer exists gets that link cleared if
     it may be empty, or stays out (with the rows that depend on it); the result says so.
+    When the record itself cannot come back (a file whose contact is in the trash too),
+    nothing is restored and the batch stays, to be restored after what it belongs to.
     """
+    label = batch.label
+    try:
+        return _restore(batch)
+    except _RootMissing:
+        return Restored(
+            root=None,
+            problems=[
+                _(
+                    "%(name)s cannot be restored: what it belongs to no longer exists. "
+                    "Restore that first if it is in the trash."
+                )
+                % {"name": label}
+            ],
+        )
+
+
+class _RootMissing(Exception):
+    """The root cannot be inserted again: the restore is rolled back."""
+
+
+def _restore(batch: TrashBatch) -> Restored:
     with transaction.atomic():
         batch = TrashBatch.objects.select_for_update().get(pk=batch.pk)
         decoded = list(serializers.deserialize("python", batch.snapshot, ignorenonexistent=True))
@@ -237,14 +260,11 @@ def restore(batch: TrashBatch) -> Restored:
         root = None
         if batch.root_pk in restored[root_model]:
             root = root_model._base_manager.get(pk=batch.root_pk)
-        problems = []
         if root is None:
-            problems.append(
-                _("%(name)s could not be restored: what it belonged to no longer exists.")
-                % {"name": batch.label}
-            )
+            raise _RootMissing
+        problems = []
         lost = [_plural(model, count) for model, count in missing_rows.items() if count]
-        if lost and root is not None:
+        if lost:
             problems.append(
                 _("Not restored, because what they belonged to no longer exists: %(list)s.")
                 % {"list": ", ".join(lost)}

@@ -223,3 +223,29 @@ def test_a_client_chosen_since_the_delete_is_kept(world, acme, alice, client_for
     restore(client, acme, batch)
     with scopes_disabled():
         assert Project.objects.get(pk=project.pk).client_company_id == other.pk
+
+
+def test_a_file_whose_record_is_in_the_trash_waits_for_it(world, acme, alice, client_for):
+    """The file is deleted, then its company: the file cannot come back alone (nothing
+    changes, the batch stays); once the company is restored, the file can be."""
+    client = client_for(alice)
+    file, company = world["file"], world["company"]
+    client.post(
+        reverse(
+            "company_attachment_delete",
+            kwargs={"slug": "acme", "pk": company.pk, "attachment_pk": file.pk},
+        )
+    )
+    client.post(reverse("company_delete", kwargs={"slug": "acme", "pk": company.pk}))
+    with scopes_disabled():
+        file_batch, company_batch = TrashBatch.objects.order_by("pk")
+    response = restore(client, acme, file_batch)
+    assert response["Location"] == reverse("trash_list", kwargs={"slug": "acme"})
+    assert "cannot be restored" in client.get(response["Location"]).text
+    with scopes_disabled():
+        assert TrashBatch.objects.count() == 2
+    restore(client, acme, company_batch)
+    restore(client, acme, file_batch)
+    with scopes_disabled():
+        assert company.attachments.filter(pk=file.pk).exists()
+        assert not TrashBatch.objects.exists()
