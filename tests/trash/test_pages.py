@@ -158,6 +158,7 @@ def test_the_trash_page_costs_the_same_for_3_or_30_batches(
 def test_the_retention_is_an_organization_setting(acme, alice, bob, client_for):
     url = reverse("organization_settings", kwargs={"slug": "acme"})
     client = client_for(alice)
+    assert 'name="trash_retention_days" value="30"' in client.get(url).text
     data = {"name": "Acme", "default_country": "IT"}
     assert client.post(url, {**data, "trash_retention_days": 5}).status_code == 400
     assert client.post(url, {**data, "trash_retention_days": 366}).status_code == 400
