@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -68,7 +68,11 @@ def _restored_url(request: HttpRequest, root) -> str:
 def trash_restore(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Bring a batch back whole (the Undo of a delete's flash message posts here too)."""
     batch = _batch(request, pk)
-    result = services.restore(batch)
+    try:
+        result = services.restore(batch)
+    except TrashBatch.DoesNotExist:
+        # Restored or purged by another request while this one waited for its lock.
+        raise Http404 from None
     for problem in result.problems:
         messages.warning(request, problem)
     if result.root is None:
