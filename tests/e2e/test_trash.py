@@ -67,3 +67,26 @@ def test_deleting_a_client_company_says_what_it_takes_and_undo_brings_it_all_bac
     assert "Northwind" in page.locator("#project-client").inner_text()
     page.goto(f"{base}/o/acme/trash/")
     assert "The trash is empty." in page.locator("main").inner_text()
+
+
+def test_a_row_deleted_in_place_can_be_undone_from_the_list(
+    page,  # noqa: F811
+    login,  # noqa: F811
+    live_server,
+    acme,
+    alice,
+):
+    with scope(organization=acme):
+        factories.ContactFactory(organization=acme, first_name="Keep", last_name="Me")
+        factories.ContactFactory(organization=acme, first_name="Drop", last_name="Me")
+    login(page, alice)
+    page.goto(f"{live_server.url}/o/acme/contacts/")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("tr", has_text="Drop").get_by_role("button", name="Delete").click()
+    messages = page.locator("#messages")
+    messages.get_by_text("Drop Me deleted.").wait_for()
+    assert page.locator("tr", has_text="Drop").count() == 0
+
+    messages.get_by_role("button", name="Undo").click()
+    page.wait_for_url(re.compile(r"/o/acme/contacts/\d+/$"))
+    assert "Drop Me restored." in page.locator("#messages").inner_text()
