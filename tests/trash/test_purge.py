@@ -153,3 +153,21 @@ def test_the_storage_check_and_recount_know_the_trash_files(
     with scope(organization=acme):
         assert usage_recompute(organization=acme) == 500
     assert used_bytes(acme) == 500
+
+
+def test_an_operator_deleting_a_batch_in_the_admin_purges_it(
+    acme, client, two_files_deleted, django_capture_on_commit_callbacks
+):
+    operator = factories.UserFactory(email="ops@example.com", is_staff=True, is_superuser=True)
+    client.force_login(operator)
+    with scopes_disabled():
+        batch = TrashBatch.objects.get(label="Old")
+    assert client.get(reverse("admin:trash_trashbatch_changelist")).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:trash_trashbatch_delete", args=[batch.pk]), {"post": "yes"}
+        )
+    assert response.status_code == 302
+    assert labels() == {"Recent"}
+    assert used_bytes(acme) == 100
+    assert not default_storage.exists(two_files_deleted["old_file"].storage_key)
