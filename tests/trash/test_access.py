@@ -174,6 +174,7 @@ def test_undo_from_the_flash_message(acme, cast, client_for, who, status):
     undo = url("trash_restore", batch)
     assert f'action="{undo}"' in response.text
     assert "Undo" in response.text
+    assert 'class="message message-success"' in response.text  # styled like any success
     client = as_user(cast, client_for, who)
     assert client.post(undo).status_code == status
     assert batch_exists(batch) is (status != 302 or who == "anonymous")
