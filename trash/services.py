@@ -63,18 +63,32 @@ def _collect(roots: list[Model]) -> tuple[list[dict], list[list]]:
     for model in reversed(list(collector.data)):
         # Read again whole: the collector may have loaded only the fields it needed.
         pks = sorted(obj.pk for obj in collector.data[model])
-        instances = list(model._base_manager.filter(pk__in=pks).order_by("pk"))
+        instances = [
+            obj
+            for chunk in _chunks(pks)
+            for obj in model._base_manager.filter(pk__in=chunk).order_by("pk")
+        ]
         # Serialized as JSON text and read back: dates, decimals and UUIDs become the
         # strings the deserializer expects, and the snapshot fits a JSONField.
         rows.extend(json.loads(serializers.serialize("json", instances, cls=_Encoder)))
     updates = []
     for (model_field, _value), groups in collector.field_updates.items():
+        label, attname = model_field.model._meta.label_lower, model_field.attname
         for objs in groups:
-            for obj in objs:
-                old = getattr(obj, model_field.attname)
-                if old is not None:
-                    updates.append([obj._meta.label_lower, obj.pk, model_field.attname, old])
+            # A queryset (cleared by one UPDATE) or instances: read the old values now.
+            pairs = (
+                objs.values_list("pk", attname)
+                if hasattr(objs, "values_list")
+                else [(obj.pk, getattr(obj, attname)) for obj in objs]
+            )
+            updates += [[label, pk, attname, old] for pk, old in pairs if old is not None]
     return rows, updates
+
+
+def _chunks(values: list, size: int = 500):
+    """`values` in slices a single query's parameters can hold on every database."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def _files(rows: list[dict]) -> list[tuple[str, int]]:
@@ -132,10 +146,12 @@ class Restored:
 
 
 def _existing(model, pks) -> set:
-    pks = list(pks)
-    if not pks:
-        return set()
-    return set(model._base_manager.filter(pk__in=pks).values_list("pk", flat=True))
+    """Which of `pks` exist now."""
+    return {
+        pk
+        for chunk in _chunks(sorted(pks))
+        for pk in model._base_manager.filter(pk__in=chunk).values_list("pk", flat=True)
+    }
 
 
 def _insert(model, objs: list[Model]) -> list[Model]:

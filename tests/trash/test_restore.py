@@ -249,3 +249,28 @@ def test_a_file_whose_record_is_in_the_trash_waits_for_it(world, acme, alice, cl
     with scopes_disabled():
         assert company.attachments.filter(pk=file.pk).exists()
         assert not TrashBatch.objects.exists()
+
+
+def test_a_company_with_1200_persons_comes_back_whole_in_few_queries(
+    acme, alice, client_for, django_assert_max_num_queries
+):
+    with scope(organization=acme):
+        company = factories.CompanyFactory(organization=acme, name="Huge")
+        contacts = Contact.objects.bulk_create(
+            Contact(organization=acme, first_name="P", last_name=f"Person{n}", visibility="public")
+            for n in range(1200)
+        )
+        from companies.models import Affiliation
+
+        Affiliation.objects.bulk_create(
+            Affiliation(organization=acme, contact=contact, company=company) for contact in contacts
+        )
+    before = dump(acme)
+    client = client_for(alice)
+    client.post(reverse("company_delete", kwargs={"slug": "acme", "pk": company.pk}))
+    with scopes_disabled():
+        batch = TrashBatch.objects.get()
+        assert not company.affiliations.exists()
+    with django_assert_max_num_queries(60):
+        restore(client, acme, batch)
+    assert differences(before, dump(acme)) == {}
