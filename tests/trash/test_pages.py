@@ -115,8 +115,10 @@ def test_trashed_records_appear_nowhere(acme, alice, client_for, client_company)
     assert project_url not in page("project_list")
     assert "Trashproject" not in page("project_autocomplete", q="Trash")
     assert "Trashco" not in page("dashboard")
-    # Counts: Ann and Ben are the organization's only contacts left (with Hidden, bob's).
-    assert "2 contacts" in page("contact_list") or ">2<" in page("contact_list")
+    # Counts: alice sees Ann and Ben (Hidden is bob's private contact), no company.
+    assert '<p class="muted count">2 contacts</p>' in page("contact_list")
+    assert '<p class="muted count">2 contacts</p>' in page("contact_list", q="Lastname")
+    assert '<p class="muted count">0 companies</p>' in page("company_list")
     # Copies to another organization take only what is not in the trash.
     beta = factories.OrganizationFactory(name="Beta", slug="beta")
     factories.MembershipFactory(organization=beta, user=alice, role=Role.OWNER)
