@@ -17,6 +17,7 @@ from activity.feeds import calendar_response
 from activity.forms import ActivityForm, DoneForm, initial_for, link_value
 from activity.models import Activity, ActivityKind, CalendarFeed, hash_token
 from activity.sections import Section, section_for
+from organizations.deletion import delete_to_trash, undo_tag
 from organizations.models import Membership, Role
 from organizations.permissions import directory_required, owner_required
 from organizations.scoping import scope, scopes_disabled
@@ -208,8 +209,14 @@ def activity_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         raise PermissionDenied
     if request.method != "POST":
         return render(request, "activity/activity_confirm_delete.html", {"activity": activity})
-    services.activity_delete(activity=activity)
-    messages.success(request, _("Activity “%(subject)s” deleted.") % {"subject": activity})
+    batch = delete_to_trash(
+        activity, user=request.user, delete=lambda: services.activity_delete(activity=activity)
+    )
+    messages.success(
+        request,
+        _("Activity “%(subject)s” deleted.") % {"subject": activity},
+        extra_tags=undo_tag(batch),
+    )
     return redirect("activity_list", slug=slug)
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from attachments import selectors, services
 from attachments.files import attachment_storage
 from attachments.models import Attachment, AttachmentKind
+from organizations.deletion import storage_held_keys
 from organizations.models import Organization
 from organizations.scoping import scope
 
@@ -70,11 +71,13 @@ def audit_organization(organization: Organization, *, grace: timedelta) -> Organ
             )
         }
         keys = set(stored_keys(str(organization.pk)))
+        # Files in the trash have no row until restored, and are not orphans until purged.
+        held = storage_held_keys(organization)
         return OrganizationAudit(
             label=organization.slug,
             organization=organization,
             missing_objects=[row for key, row in sorted(rows.items()) if key not in keys],
-            orphan_objects=_settled(sorted(keys - rows.keys()), grace),
+            orphan_objects=_settled(sorted(keys - rows.keys() - held), grace),
             counter=selectors.storage_used(organization),
             real_bytes=selectors.file_bytes(organization),
         )

@@ -10,6 +10,7 @@ from companies.models import Company
 from companies.selectors import company_for_user
 from contacts.models import Contact
 from contacts.selectors import contact_for_user
+from organizations.deletion import storage_held
 from organizations.models import Membership, Organization, User
 
 RECORD_KINDS = ("contact", "company")
@@ -68,11 +69,15 @@ def may_delete(membership: Membership, record: Record, attachment: Attachment) -
 
 
 def file_bytes(organization: Organization) -> int:
-    """The real sum of the sizes of the organization's stored files."""
+    """The real sum of the sizes of the organization's stored files.
+
+    Files whose rows were deleted but are still held (the trash's, until purged) count.
+    """
     total = Attachment.objects.filter(
         organization=organization, kind=AttachmentKind.FILE
     ).aggregate(total=Sum("size"))["total"]
-    return total or 0
+    held = sum(size for _label, size in storage_held(organization))
+    return (total or 0) + held
 
 
 @dataclass(frozen=True)

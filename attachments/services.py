@@ -16,7 +16,9 @@ deleting transaction and removes its object once that transaction commits
 """
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 
 from django.conf import settings
@@ -278,6 +280,36 @@ def _record_file_events(attachments: list[Attachment], kind: EventKind, *, actor
     )
 
 
+_files_kept: ContextVar[bool] = ContextVar("attachments_files_kept", default=False)
+
+
+@contextmanager
+def files_kept() -> Iterator[None]:
+    """Delete attachment rows in the block without freeing their bytes or objects.
+
+    For a deletion that can be undone (the trash keeps the rows' snapshot): the files
+    stay stored and counted until `files_free` is called for them.
+    """
+    token = _files_kept.set(True)
+    try:
+        yield
+    finally:
+        _files_kept.reset(token)
+
+
+def files_free(*, organization_id: int, files: Sequence[tuple[str, int]]) -> None:
+    """Free the bytes of files whose rows are gone and drop their objects after commit.
+
+    `files` are `(storage_key, size)` pairs, e.g. from the trash's snapshot.
+    """
+    total = sum(size for _key, size in files)
+    if total:
+        usage_release(organization_id=organization_id, size=total)
+    for key, _size in files:
+        if key:
+            transaction.on_commit(partial(object_discard, key), robust=True)
+
+
 def attachment_deleted(attachment: Attachment) -> None:
     """Free a deleted file's bytes in the deleting transaction; drop its object after commit.
 
@@ -285,7 +317,7 @@ def attachment_deleted(attachment: Attachment) -> None:
     or organization, however that deletion happens (service, admin, cascade). A rolled
     back deletion keeps both its bytes and its object.
     """
-    if not attachment.is_file:
+    if not attachment.is_file or _files_kept.get():
         return
     usage_release(organization_id=attachment.organization_id, size=attachment.size)
     transaction.on_commit(partial(object_discard, attachment.storage_key), robust=True)

@@ -22,6 +22,7 @@ from attachments.models import Attachment, AttachmentKind
 from attachments.panels import files_panel
 from companies.models import Company
 from contacts.models import Contact
+from organizations.deletion import delete_to_trash, storage_held, undo_tag
 from organizations.permissions import directory_required
 
 LARGEST_FILES = 10
@@ -114,8 +115,14 @@ def attachment_delete(
     attachment = selectors.attachment_for_record(record, attachment_pk)
     if not selectors.may_delete(request.membership, record, attachment):
         raise PermissionDenied
-    services.attachment_delete(attachment=attachment, user=request.user)
-    messages.success(request, _("“%(name)s” deleted.") % {"name": attachment.name})
+    batch = delete_to_trash(
+        attachment,
+        user=request.user,
+        delete=lambda: services.attachment_delete(attachment=attachment, user=request.user),
+    )
+    messages.success(
+        request, _("“%(name)s” deleted.") % {"name": attachment.name}, extra_tags=undo_tag(batch)
+    )
     return redirect(_section_url(record, kind, slug))
 
 
@@ -146,6 +153,8 @@ def storage(request: HttpRequest, slug: str) -> HttpResponse:
         "usage": selectors.storage_usage(organization),
         "largest": _largest_visible_files(request),
         "plan_form": form if is_owner else None,
+        # What other apps keep stored and counted (the trash's files until purged).
+        "held": storage_held(organization),
     }
     return render(
         request, "attachments/storage.html", context, status=400 if form.is_bound else 200

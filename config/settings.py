@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "notes",
     "activity",
     "timeline",
+    # The trash (issue 14): deletes that can be undone, above every floor it restores.
+    "trash",
     # Rolo's own operations commands (run_worker); no models.
     "config",
 ]

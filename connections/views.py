@@ -36,6 +36,7 @@ from connections.models import (
 )
 from directory.pagination import bounded_count, keyset_paginate
 from directory.views import ListParams, apply_service_errors
+from organizations.deletion import delete_consequences, delete_to_trash, undo_tag
 from organizations.http import search_text
 from organizations.models import Role
 from organizations.permissions import directory_required
@@ -297,14 +298,19 @@ def project_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 "item": project,
                 "explanation": _(
                     "Its tasks and connections are deleted too; its tickets stay, "
-                    "without a project. This cannot be undone."
+                    "without a project."
                 ),
+                "consequences": delete_consequences(project, user=request.user),
                 "cancel_url": reverse("project_detail", kwargs={"slug": slug, "pk": project.pk}),
             },
         )
     name = str(project)
-    services.project_delete(project=project)
-    messages.success(request, _("Project %(name)s deleted.") % {"name": name})
+    batch = delete_to_trash(
+        project, user=request.user, delete=lambda: services.project_delete(project=project)
+    )
+    messages.success(
+        request, _("Project %(name)s deleted.") % {"name": name}, extra_tags=undo_tag(batch)
+    )
     return redirect("project_list", slug=slug)
 
 
@@ -399,15 +405,18 @@ def task_delete(request: HttpRequest, slug: str, project_pk: int, pk: int) -> Ht
             "connections/confirm_delete.html",
             {
                 "item": task,
-                "explanation": _("Its connections are deleted too. This cannot be undone."),
+                "explanation": _("Its connections are deleted too."),
+                "consequences": delete_consequences(task, user=request.user),
                 "cancel_url": reverse(
                     "task_detail", kwargs={"slug": slug, "project_pk": project_pk, "pk": pk}
                 ),
             },
         )
     title = str(task)
-    services.task_delete(task=task)
-    messages.success(request, _("Task %(title)s deleted.") % {"title": title})
+    batch = delete_to_trash(task, user=request.user, delete=lambda: services.task_delete(task=task))
+    messages.success(
+        request, _("Task %(title)s deleted.") % {"title": title}, extra_tags=undo_tag(batch)
+    )
     return redirect(project_url)
 
 
@@ -547,13 +556,20 @@ def ticket_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "connections/confirm_delete.html",
             {
                 "item": ticket,
-                "explanation": _("Its connections are deleted too. This cannot be undone."),
+                "explanation": _("Its connections are deleted too."),
+                "consequences": delete_consequences(ticket, user=request.user),
                 "cancel_url": reverse("ticket_detail", kwargs={"slug": slug, "pk": ticket.pk}),
             },
         )
     subject = str(ticket)
-    services.ticket_delete(ticket=ticket)
-    messages.success(request, _("Ticket %(subject)s deleted.") % {"subject": subject})
+    batch = delete_to_trash(
+        ticket, user=request.user, delete=lambda: services.ticket_delete(ticket=ticket)
+    )
+    messages.success(
+        request,
+        _("Ticket %(subject)s deleted.") % {"subject": subject},
+        extra_tags=undo_tag(batch),
+    )
     return redirect("ticket_list", slug=slug)
 
 

@@ -17,6 +17,7 @@ from directory.models import DirectoryRecord
 from directory.pagination import bounded_count, keyset_paginate
 from directory.search import search_capped
 from directory.services import mention_names
+from organizations.deletion import delete_consequences, delete_to_trash, undo_tag
 from organizations.http import search_text
 from organizations.mentions import mentioned_emails
 from organizations.models import Organization, RecordType, Role, User
@@ -312,6 +313,9 @@ def delete_view(
 ) -> Callable[..., HttpResponse]:
     """The delete view of contacts or companies: GET confirms, POST deletes.
 
+    GET lists what the delete takes along; POST moves it all to the trash (when the trash
+    app is installed) and the flash message offers to undo it.
+
     `find(user, organization, pk)` reads the record through `visible_to` (404 when it
     is not visible); only its creator or an owner may delete it (403 for anyone else).
     """
@@ -322,13 +326,19 @@ def delete_view(
         app, kind = _names(type(record))
         require_delete_right(request, record)
         if request.method != "POST":
-            return render(request, f"{app}/{kind}_confirm_delete.html", {kind: record})
+            consequences = delete_consequences(record, user=request.user)
+            return render(
+                request,
+                f"{app}/{kind}_confirm_delete.html",
+                {kind: record, "consequences": consequences},
+            )
         name = str(record)
-        delete(record)
+        batch = delete_to_trash(record, user=request.user, delete=lambda: delete(record))
+        messages.success(request, deleted_message % {"name": name}, extra_tags=undo_tag(batch))
         if request.htmx:
-            # The list removes the row in place; the message shows on the next page load.
-            return HttpResponse("")
-        messages.success(request, deleted_message % {"name": name})
+            # The list removes the row in place (nothing else is swapped in); the flash
+            # message, with its Undo, replaces the page's messages out of band.
+            return render(request, "_messages.html", {"oob": True})
         return redirect(f"{kind}_list", slug=slug)
 
     return view

@@ -12,14 +12,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from attachments.models import Attachment
 from attachments.services import QuotaExceeded, StorageUnavailable
 from companies.selectors import company_for_user
 from connections.selectors import project_for_user
 from contacts.selectors import contact_for_user
 from notes import selectors, services
 from notes.forms import NoteForm
-from notes.models import Note
+from notes.models import Note, NoteAttachment
 from notes.sections import notes_section_context
+from organizations.deletion import delete_to_trash, undo_tag
 from organizations.permissions import directory_required
 
 RECORD_KINDS = ("contact", "company", "project")
@@ -158,8 +160,19 @@ def note_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     _require_change_right(request, note)
     record = note.record
     if request.method == "POST":
-        services.note_delete(note=note, user=request.user)
-        messages.success(request, _("Note deleted."))
+        files = Attachment.objects.filter(
+            organization=note.organization,
+            pk__in=NoteAttachment.objects.filter(organization=note.organization, note=note).values(
+                "attachment_id"
+            ),
+        )
+        batch = delete_to_trash(
+            note,
+            user=request.user,
+            delete=lambda: services.note_delete(note=note, user=request.user),
+            extra=list(files),
+        )
+        messages.success(request, _("Note deleted."), extra_tags=undo_tag(batch))
         return redirect(f"{services.record_url(record)}#notes")
     return render(request, "notes/note_confirm_delete.html", {"note": note, "record": record})
 

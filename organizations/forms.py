@@ -157,19 +157,25 @@ class ThrottledPasswordResetForm(PasswordResetForm):
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ("name", "default_country", "language")
+        fields = ("name", "default_country", "language", "trash_retention_days")
         widgets = {"default_country": forms.TextInput(attrs={"size": 2, "maxlength": 2})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # Left out, the organization keeps its language (a new one: the site's default).
+        # Left out of a post, the language and the retention keep their values (a new
+        # organization: the defaults).
         self.fields["language"].required = False
+        self.fields["trash_retention_days"].required = False
 
     def clean_default_country(self) -> str:
         return normalize_country(self.cleaned_data["default_country"])
 
     def clean_language(self) -> str:
         return self.cleaned_data["language"] or self.instance.language or settings.LANGUAGE_CODE
+
+    def clean_trash_retention_days(self) -> int:
+        value = self.cleaned_data["trash_retention_days"]
+        return self.instance.trash_retention_days if value is None else value
 
 
 class InvitationForm(forms.Form):

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -146,6 +147,10 @@ PLAN_QUOTAS: dict[str, int] = {
 }
 
 
+TRASH_RETENTION_DEFAULT = 30
+TRASH_RETENTION_MIN, TRASH_RETENTION_MAX = 7, 365
+
+
 class Organization(models.Model):
     """A tenant: nothing of one organization is visible from another."""
 
@@ -165,6 +170,15 @@ class Organization(models.Model):
         default="en",
         db_default="en",
         help_text=_("The language of emails to people who have no Rolo profile, such as clients."),
+    )
+    trash_retention_days = models.PositiveSmallIntegerField(
+        _("days deleted records stay in the trash"),
+        default=TRASH_RETENTION_DEFAULT,
+        validators=[
+            MinValueValidator(TRASH_RETENTION_MIN),
+            MaxValueValidator(TRASH_RETENTION_MAX),
+        ],
+        help_text=_("From 7 to 365 days; after that they are deleted for good."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

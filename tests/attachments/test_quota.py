@@ -14,6 +14,7 @@ from organizations.models import PLAN_QUOTAS, Plan
 from organizations.scoping import scope
 from tests.attachments.conftest import files_url, upload
 from tests.factories import AttachmentFactory, CompanyFactory, ContactFactory
+from trash.models import TrashBatch
 
 pytestmark = pytest.mark.django_db
 
@@ -140,15 +141,23 @@ def test_deleting_a_contact_frees_the_bytes_and_objects_of_its_files(
 def test_deleting_a_company_from_its_page_frees_the_bytes_and_objects_of_its_files(
     acme, alice, client_for, local, unscoped, django_capture_on_commit_callbacks
 ):
+    """From the page the company goes to the trash: its files stay stored and counted
+    until the trash is emptied (Delete permanently, or the purge)."""
     company = CompanyFactory(organization=acme, created_by=alice)
     store(acme, company, 100, 200)
+    client = client_for(alice)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(alice).post(
-            reverse("company_delete", kwargs={"slug": "acme", "pk": company.pk})
-        )
+        response = client.post(reverse("company_delete", kwargs={"slug": "acme", "pk": company.pk}))
 
     assert response.status_code == 302
+    assert used(acme) == 300
+    assert len(local.keys(str(acme.pk))) == 2
+
+    batch = TrashBatch.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("trash_delete", kwargs={"slug": "acme", "pk": batch.pk}))
+
     assert used(acme) == 0
     assert local.keys(str(acme.pk)) == []
 

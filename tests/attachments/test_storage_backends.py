@@ -14,6 +14,8 @@ from attachments.models import Attachment, StorageUsage
 from organizations.models import PLAN_QUOTAS, Plan
 from tests.attachments.conftest import files_url, upload
 from tests.factories import ContactFactory
+from trash.models import TrashBatch
+from trash.services import purge
 
 pytestmark = pytest.mark.django_db
 
@@ -124,8 +126,15 @@ def test_deleting_a_file_removes_its_object_and_frees_its_bytes(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(files_url(contact, "delete", drop))
 
+    # In the trash: gone from the record, still stored and counted.
     assert response.status_code == 302
     assert files_of(contact) == [keep]
+    assert sorted(backend.keys(str(acme.pk))) == sorted([keep.storage_key, drop.storage_key])
+    assert used_bytes(acme) == 15
+
+    with django_capture_on_commit_callbacks(execute=True):
+        purge(TrashBatch.objects.get())
+
     assert backend.keys(str(acme.pk)) == [keep.storage_key]
     assert used_bytes(acme) == 5
 

@@ -339,13 +339,18 @@ def test_cancelling_a_row_edit_shows_the_row_again(client_for, bob, people):
 
 
 @pytest.mark.django_db
-def test_deleting_a_row_in_place_answers_empty_and_deletes(client_for, alice, people, unscoped):
+def test_deleting_a_row_in_place_answers_the_undo_message_and_deletes(
+    client_for, alice, people, unscoped
+):
     ada = people["ada"]
 
     response = client_for(alice).post(url("contact_delete", pk=ada.pk), **HTMX)
 
     assert response.status_code == 200
-    assert response.content == b""
+    # The row is swapped for nothing; the flash message with its Undo comes out of band.
+    assert "<tr" not in response.text
+    assert 'id="messages"' in response.text and 'hx-swap-oob="true"' in response.text
+    assert "Undo" in response.text
     assert not Contact.objects.filter(pk=ada.pk).exists()
 
 
@@ -468,7 +473,10 @@ def test_a_row_shows_the_first_email_and_phone_type_primary_company_and_private_
     assert "Hushco" not in html and "private" not in ada_row
     assert f'hx-get="{url("contact_row", pk=ada.pk)}?edit=1"' in ada_row
     assert f'hx-post="{url("contact_delete", pk=ada.pk)}"' in ada_row  # carol created it
-    assert 'hx-confirm="Delete Ada Lovelace? This cannot be undone."' in ada_row
+    assert (
+        'hx-confirm="Delete Ada Lovelace? It goes to the trash, from where it can be restored."'
+        in ada_row
+    )
     assert 'name="ids"' not in html  # no copy target: no checkbox
 
     grace_row = row_of(html, grace)

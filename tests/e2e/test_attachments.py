@@ -1,4 +1,5 @@
-"""Files on a contact page in a real browser: upload two, download one, delete one."""
+"""Files on a contact page in a real browser: upload two, download one, delete one and
+undo that."""
 
 from pathlib import Path
 
@@ -55,4 +56,10 @@ def test_a_member_uploads_downloads_and_deletes_files_and_sees_the_usage_bar_mov
     assert "“meeting-notes.txt” deleted." in page.locator("#messages").inner_text()
     assert page.locator("#file-list tbody tr").count() == 1
     assert "meeting-notes.txt" not in page.locator("#file-list").inner_text()
-    assert used_bytes(page) == 14
+    # In the trash the file still counts, until the trash is emptied.
+    assert used_bytes(page) == 2100 + 14
+
+    page.locator("#messages").get_by_role("button", name="Undo").click()
+    page.wait_for_url(f"**/contacts/{contact.pk}/#files")
+    assert page.locator("#file-list tbody tr").count() == 2
+    assert "meeting-notes.txt" in page.locator("#file-list").inner_text()

@@ -261,6 +261,10 @@ def test_every_organization_url_is_in_the_table():
     from tests.history.test_access import URL_NAMES as HISTORY_URL_NAMES
 
     covered |= HISTORY_URL_NAMES
+    # And the trash (roles × a public and a private batch).
+    from tests.trash.test_access import URL_NAMES as TRASH_URL_NAMES
+
+    covered |= TRASH_URL_NAMES
     missing = organization_url_names() - covered
 
     assert not missing, f"Add these URLs to ROUTES in {__name__}: {sorted(missing)}"
