@@ -81,8 +81,9 @@ def restore(client, organization, batch, **data):
 
 def assert_back(before, after):
     assert differences(before, after) == {}
-    # Only what the deletes wrote themselves may be new (their timeline events).
-    assert set(only_new(before, after)) <= {"events.event"}
+    # Only what the deletes and restores wrote themselves may be new: their timeline
+    # events and the field history of the rows going and coming back.
+    assert set(only_new(before, after)) <= {"events.event", "history.change"}
 
 
 @pytest.mark.parametrize("who", ["bob", "alice"])
