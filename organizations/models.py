@@ -174,6 +174,7 @@ class Organization(models.Model):
     trash_retention_days = models.PositiveSmallIntegerField(
         _("days deleted records stay in the trash"),
         default=TRASH_RETENTION_DEFAULT,
+        db_default=TRASH_RETENTION_DEFAULT,  # rows inserted by SQL (the benchmark generator)
         validators=[
             MinValueValidator(TRASH_RETENTION_MIN),
             MaxValueValidator(TRASH_RETENTION_MAX),
