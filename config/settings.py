@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "django_tasks_db",
+    # The translated country names of the country pickers.
+    "django_countries",
     # The floors of the house, ground first (see docs/architecture.md).
     "organizations",
     "directory",
