@@ -36,6 +36,8 @@ class CompanyForm(TaxNumbersMixin, forms.ModelForm):
         self.organization = organization
         self.fields["type"].queryset = RecordType.objects.filter(organization=organization)
         self.fields["sector"].queryset = Sector.objects.filter(organization=organization)
+        self.fields["type"].empty_label = _("(no type)")
+        self.fields["sector"].empty_label = _("(no sector)")
         self.fields["description"].help_text = _(
             "Markdown is supported, up to %(limit)s characters. Type @ to mention a member "
             "(or @ followed by their email)."

@@ -49,6 +49,7 @@ class ContactForm(TaxNumbersMixin, forms.ModelForm):
         self.organization = organization
         self.user = user
         self.fields["type"].queryset = RecordType.objects.filter(organization=organization)
+        self.fields["type"].empty_label = _("(no type)")
         self.fields["description"].help_text = _(
             "Markdown is supported, up to %(limit)s characters. Type @ to mention a member "
             "(or @ followed by their email)."

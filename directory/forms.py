@@ -63,6 +63,8 @@ class DetailFormSet(forms.BaseFormSet):
     """Up to three labelled rows; blank rows are ignored, a fourth is refused."""
 
     kind = "emails"
+    # The "Add another" button (static/js/rolo.js) adds rows up to this many.
+    max_rows = MAX_DETAILS
 
     def get_form_kwargs(self, index: int) -> dict:
         # Validate every row, even one equal to its initial value: Django skips extra
@@ -104,7 +106,11 @@ AddressFormSet = _formset(AddressRowForm, "addresses")
 def detail_formsets(
     data, *, organization: Organization, instance=None
 ) -> dict[str, forms.BaseFormSet]:
-    """Build the emails/phones/addresses formsets, three rows each, filled from `instance`."""
+    """Build the emails/phones/addresses formsets, filled from `instance`.
+
+    Each shows the rows it has and one empty row (none when it is full); the page's
+    "Add another" button copies the formset's empty form for more.
+    """
 
     def initial(related_name: str, fields: tuple[str, ...]) -> list[dict]:
         rows = []
@@ -113,7 +119,7 @@ def detail_formsets(
                 {field: getattr(row, field) for field in fields}
                 for row in getattr(instance, related_name).all()
             ]
-        return rows + [{}] * (MAX_DETAILS - len(rows))
+        return rows + [{}] if len(rows) < MAX_DETAILS else rows
 
     # Phones are stored in E.164 and shown formatted, in the form as on the page.
     phones = [
