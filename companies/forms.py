@@ -7,11 +7,13 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
-from directory.forms import TaxNumbersMixin
+from directory.forms import TaxNumbersMixin, tax_country_field
 from organizations.models import Organization, RecordType, Sector, User
 
 
 class CompanyForm(TaxNumbersMixin, forms.ModelForm):
+    tax_country = tax_country_field()
+
     class Meta:
         model = Company
         fields = [
@@ -27,7 +29,6 @@ class CompanyForm(TaxNumbersMixin, forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6, "data-mentions": "true"}),
             "visibility": forms.RadioSelect,
-            "tax_country": forms.TextInput(attrs={"size": 2, "placeholder": "IT"}),
         }
 
     def __init__(self, *args, organization: Organization, user: User, **kwargs):
@@ -35,6 +36,8 @@ class CompanyForm(TaxNumbersMixin, forms.ModelForm):
         self.organization = organization
         self.fields["type"].queryset = RecordType.objects.filter(organization=organization)
         self.fields["sector"].queryset = Sector.objects.filter(organization=organization)
+        self.fields["type"].empty_label = _("(no type)")
+        self.fields["sector"].empty_label = _("(no sector)")
         self.fields["description"].help_text = _(
             "Markdown is supported, up to %(limit)s characters. Type @ to mention a member "
             "(or @ followed by their email)."

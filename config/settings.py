@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "django_tasks_db",
+    # The translated country names of the country pickers.
+    "django_countries",
     # The floors of the house, ground first (see docs/architecture.md).
     "organizations",
     "directory",
@@ -182,6 +184,8 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
+# Rolo's English date formats (day before month); the other languages keep Django's.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

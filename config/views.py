@@ -1,13 +1,15 @@
 """Top-floor views that gather from every app: the dashboard and the global search."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import npgettext
 
 from activity.selectors import dashboard_groups
+from attachments.selectors import shown_usage
 from companies import selectors as company_selectors
 from companies.models import Company
 from connections.selectors import projects_visible_to, tickets_visible_to
@@ -24,6 +26,10 @@ DROPDOWN_RESULTS = 8
 PAGE_RESULTS = 25
 
 
+# How many recently updated contacts and companies the dashboard lists, together.
+RECENT_RECORDS = 6
+
+
 @dataclass(frozen=True)
 class Panel:
     label: str
@@ -32,36 +38,96 @@ class Panel:
     more: bool = False
 
 
+def _figure_label(kind: str, count: int, more: bool) -> str:
+    """ "1 project", "2 projects": the label agrees with its figure (a capped one is plural)."""
+    number = 2 if more else count
+    labels = {
+        "contacts": npgettext("dashboard figure", "Contact", "Contacts", number),
+        "companies": npgettext("dashboard figure", "Company", "Companies", number),
+        "projects": npgettext("dashboard figure", "Project", "Projects", number),
+        "tickets": npgettext("dashboard figure", "Ticket", "Tickets", number),
+    }
+    return labels[kind]
+
+
+def _panel(kind: str, queryset, url_name: str, organization) -> Panel:
+    count, more = bounded_count(queryset)
+    return Panel(
+        _figure_label(kind, count, more),
+        reverse(url_name, kwargs={"slug": organization.slug}),
+        count,
+        more,
+    )
+
+
 def _directory_panels(request: HttpRequest) -> list[Panel]:
     """Counts of the contacts and companies the user may see (none for guests)."""
     if not request.membership.sees_directory:
         return []
     user, organization = request.user, request.organization
-    panels = []
-    for model, label, url_name in [
-        (Contact, _("Contacts"), "contact_list"),
-        (Company, _("Companies"), "company_list"),
-    ]:
-        count, more = bounded_count(model.objects.visible_to(user, organization))
-        panels.append(
-            Panel(label, reverse(url_name, kwargs={"slug": organization.slug}), count, more)
-        )
-    return panels
+    return [
+        _panel(
+            "contacts", Contact.objects.visible_to(user, organization), "contact_list", organization
+        ),
+        _panel(
+            "companies",
+            Company.objects.visible_to(user, organization),
+            "company_list",
+            organization,
+        ),
+    ]
 
 
 def _work_panels(request: HttpRequest) -> list[Panel]:
     """Counts of the projects and tickets the user may see (a guest: those of their work)."""
     user, organization = request.user, request.organization
-    panels = []
-    for queryset, label, url_name in [
-        (projects_visible_to(user, organization), _("Projects"), "project_list"),
-        (tickets_visible_to(user, organization), _("Tickets"), "ticket_list"),
-    ]:
-        count, more = bounded_count(queryset)
-        panels.append(
-            Panel(label, reverse(url_name, kwargs={"slug": organization.slug}), count, more)
+    return [
+        _panel("projects", projects_visible_to(user, organization), "project_list", organization),
+        _panel("tickets", tickets_visible_to(user, organization), "ticket_list", organization),
+    ]
+
+
+@dataclass(frozen=True)
+class RecentRecord:
+    kind: str  # "person" or "company", as the avatars name them
+    name: str
+    url: str
+    updated_at: datetime
+
+
+def _recent_records(request: HttpRequest) -> list[RecentRecord]:
+    """The contacts and companies the user may see, most recently updated first.
+
+    Two bounded reads (RECENT_RECORDS of each, through `visible_to`), merged; none for
+    a guest, who sees no directory.
+    """
+    if not request.membership.sees_directory:
+        return []
+    user, organization = request.user, request.organization
+    slug = organization.slug
+    recent = [
+        RecentRecord(
+            "person",
+            contact.full_name,
+            reverse("contact_detail", kwargs={"slug": slug, "pk": contact.pk}),
+            contact.updated_at,
         )
-    return panels
+        for contact in Contact.objects.visible_to(user, organization).order_by(
+            "-updated_at", "-pk"
+        )[:RECENT_RECORDS]
+    ] + [
+        RecentRecord(
+            "company",
+            company.name,
+            reverse("company_detail", kwargs={"slug": slug, "pk": company.pk}),
+            company.updated_at,
+        )
+        for company in Company.objects.visible_to(user, organization).order_by(
+            "-updated_at", "-pk"
+        )[:RECENT_RECORDS]
+    ]
+    recent.sort(key=lambda record: record.updated_at, reverse=True)
+    return recent[:RECENT_RECORDS]
 
 
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
@@ -83,6 +149,9 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "is_guest": membership.role == Role.GUEST,
         "dashboard_panels": _directory_panels(request) + _work_panels(request),
         "activity_groups": dashboard_groups(request.user, organization),
+        "recent_records": _recent_records(request),
+        # The counter read with the request's memberships: no query of its own.
+        "usage": shown_usage(organization) if membership.sees_directory else None,
     }
     return render(request, "dashboard.html", context)
 

@@ -195,7 +195,12 @@ class AssignClientForm(ClientFields, forms.Form):
 
 
 class TaskForm(forms.ModelForm):
-    assignee = AssigneeField(queryset=User.objects.none(), required=False, label=_("Assignee"))
+    assignee = AssigneeField(
+        queryset=User.objects.none(),
+        required=False,
+        label=_("Assignee"),
+        empty_label=_("(nobody)"),
+    )
 
     class Meta:
         model = Task
@@ -212,7 +217,12 @@ class TaskForm(forms.ModelForm):
 
 
 class TicketForm(forms.ModelForm):
-    assignee = AssigneeField(queryset=User.objects.none(), required=False, label=_("Assignee"))
+    assignee = AssigneeField(
+        queryset=User.objects.none(),
+        required=False,
+        label=_("Assignee"),
+        empty_label=_("(nobody)"),
+    )
     project_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     project_name = forms.CharField(
         label=_("Project"),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import Company
 from contacts.models import Contact
 from contacts.services import CompanyChoice
-from directory.forms import TaxNumbersMixin
+from directory.forms import TaxNumbersMixin, tax_country_field
 from organizations.models import Organization, RecordType, User
 
 
@@ -21,6 +21,7 @@ class ContactForm(TaxNumbersMixin, forms.ModelForm):
         required=False,
         help_text=_("Pick an existing company or type a new name to create it."),
     )
+    tax_country = tax_country_field()
 
     class Meta:
         model = Contact
@@ -41,7 +42,6 @@ class ContactForm(TaxNumbersMixin, forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6, "data-mentions": "true"}),
             "visibility": forms.RadioSelect,
-            "tax_country": forms.TextInput(attrs={"size": 2, "placeholder": "IT"}),
         }
 
     def __init__(self, *args, organization: Organization, user: User, **kwargs):
@@ -49,6 +49,7 @@ class ContactForm(TaxNumbersMixin, forms.ModelForm):
         self.organization = organization
         self.user = user
         self.fields["type"].queryset = RecordType.objects.filter(organization=organization)
+        self.fields["type"].empty_label = _("(no type)")
         self.fields["description"].help_text = _(
             "Markdown is supported, up to %(limit)s characters. Type @ to mention a member "
             "(or @ followed by their email)."

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import MAX_DETAILS, AddressLabel, EmailLabel, PhoneLabel
@@ -11,8 +12,9 @@ from directory.validators import (
     normalize_fiscal_code,
     normalize_phone,
     normalize_vat,
+    phone_example,
 )
-from organizations.countries import normalize_country
+from organizations.countries import CountryField
 from organizations.models import Organization
 
 
@@ -33,6 +35,9 @@ class PhoneRowForm(forms.Form):
     def __init__(self, *args, default_country: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.default_country = default_country
+        example = phone_example(default_country)
+        if example:
+            self.fields["number"].widget.attrs["placeholder"] = example
 
     def clean_number(self) -> str:
         value = self.cleaned_data["number"].strip()
@@ -48,15 +53,7 @@ class AddressRowForm(forms.Form):
     postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     region = forms.CharField(label=_("Region"), max_length=100, required=False)
-    country = forms.CharField(
-        label=_("Country"),
-        max_length=2,
-        required=False,
-        widget=forms.TextInput({"size": 2, "placeholder": "IT"}),
-    )
-
-    def clean_country(self) -> str:
-        return normalize_country(self.cleaned_data["country"])
+    country = CountryField(label=_("Country"), required=False, blank_label=_("No country"))
 
     def is_blank(self) -> bool:
         return not any(self.cleaned_data.get(field) for field in ADDRESS_FIELDS)
@@ -66,6 +63,8 @@ class DetailFormSet(forms.BaseFormSet):
     """Up to three labelled rows; blank rows are ignored, a fourth is refused."""
 
     kind = "emails"
+    # The "Add another" button (static/js/rolo.js) adds rows up to this many.
+    max_rows = MAX_DETAILS
 
     def get_form_kwargs(self, index: int) -> dict:
         # Validate every row, even one equal to its initial value: Django skips extra
@@ -107,7 +106,11 @@ AddressFormSet = _formset(AddressRowForm, "addresses")
 def detail_formsets(
     data, *, organization: Organization, instance=None
 ) -> dict[str, forms.BaseFormSet]:
-    """Build the emails/phones/addresses formsets, three rows each, filled from `instance`."""
+    """Build the emails/phones/addresses formsets, filled from `instance`.
+
+    Each shows the rows it has and one empty row (none when it is full); the page's
+    "Add another" button copies the formset's empty form for more.
+    """
 
     def initial(related_name: str, fields: tuple[str, ...]) -> list[dict]:
         rows = []
@@ -116,7 +119,7 @@ def detail_formsets(
                 {field: getattr(row, field) for field in fields}
                 for row in getattr(instance, related_name).all()
             ]
-        return rows + [{}] * (MAX_DETAILS - len(rows))
+        return rows + [{}] if len(rows) < MAX_DETAILS else rows
 
     # Phones are stored in E.164 and shown formatted, in the form as on the page.
     phones = [
@@ -161,8 +164,15 @@ class TaxNumbersMixin:
                 self.add_error("fiscal_code", error)
         return cleaned
 
-    def clean_tax_country(self) -> str:
-        return normalize_country(self.cleaned_data.get("tax_country") or "")
+
+def tax_country_field() -> CountryField:
+    """The tax country picker of the contact and company forms."""
+    return CountryField(
+        label=capfirst(_("tax country")),
+        required=False,
+        blank_label=_("The organization's country"),
+        help_text=_("Country used to check the VAT number and fiscal code (default: yours)."),
+    )
 
 
 class TickedIdsField(forms.Field):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.markup import render_description
 from directory.validators import format_phone, validate_description_length
+from organizations.countries import country_choices, country_name
 from organizations.mentions import sync_mentions
 from organizations.scoping import TenantModel
 from organizations.visibility import MentionBase, Visibility, VisibleManager
@@ -37,6 +38,7 @@ class DirectoryRecord(TenantModel):
     tax_country = models.CharField(
         _("tax country"),
         max_length=2,
+        choices=country_choices,
         blank=True,
         help_text=_("Country used to check the VAT number and fiscal code (default: yours)."),
     )
@@ -200,7 +202,7 @@ class AddressBase(DetailRow):
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     region = models.CharField(_("region"), max_length=100, blank=True)
-    country = models.CharField(_("country"), max_length=2, blank=True)
+    country = models.CharField(_("country"), max_length=2, choices=country_choices, blank=True)
 
     class Meta(DetailRow.Meta):
         abstract = True
@@ -213,7 +215,7 @@ class AddressBase(DetailRow):
         locality = " ".join(part for part in [self.postal_code, self.city] if part)
         if self.region:
             locality = f"{locality} ({self.region})" if locality else self.region
-        return [part for part in [self.street, locality, self.country] if part]
+        return [part for part in [self.street, locality, country_name(self.country)] if part]
 
 
 def detail_constraints(prefix: str, owner: str) -> list[models.BaseConstraint]:

@@ -52,12 +52,29 @@ def normalize_phone(value: str, default_country: str) -> str:
             _("“%(value)s” is not a phone number."), code="invalid_phone", params={"value": value}
         ) from error
     if not phonenumbers.is_valid_number(number):
+        example = phone_example(default_country)
+        if example:
+            message = _("“%(value)s” is not a valid phone number (such as %(example)s).")
+        else:
+            message = _(
+                "“%(value)s” is not a valid phone number (start it with + and the country prefix)."
+            )
         raise ValidationError(
-            _("“%(value)s” is not a valid phone number (add the country prefix, e.g. +39)."),
-            code="invalid_phone",
-            params={"value": value},
+            message, code="invalid_phone", params={"value": value, "example": example}
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_example(country: str) -> str:
+    """An example phone number of `country`, written with its prefix ("" when none is known).
+
+    The hint of the phone fields and of their errors: "+49 30 123456" for an organization
+    in Germany, instead of an Italian "+39" shown to everyone.
+    """
+    number = phonenumbers.example_number((country or "").upper()) if country else None
+    if number is None:
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def format_phone(e164: str) -> str:

@@ -12,11 +12,11 @@ from django.contrib.auth.forms import (
 )
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from organizations import throttle
-from organizations.countries import normalize_country
+from organizations.countries import CountryField
 from organizations.models import Membership, Organization, ReminderChoice, Role, User
 
 
@@ -158,7 +158,11 @@ class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = ("name", "default_country", "language", "trash_retention_days")
-        widgets = {"default_country": forms.TextInput(attrs={"size": 2, "maxlength": 2})}
+
+    default_country = CountryField(
+        label=capfirst(Organization._meta.get_field("default_country").verbose_name),
+        help_text=Organization._meta.get_field("default_country").help_text,
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -166,9 +170,6 @@ class OrganizationForm(forms.ModelForm):
         # organization: the defaults).
         self.fields["language"].required = False
         self.fields["trash_retention_days"].required = False
-
-    def clean_default_country(self) -> str:
-        return normalize_country(self.cleaned_data["default_country"])
 
     def clean_language(self) -> str:
         return self.cleaned_data["language"] or self.instance.language or settings.LANGUAGE_CODE

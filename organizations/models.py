@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from organizations.countries import country_choices
 from organizations.scoping import ScopedManager, TenantModel
 
 
@@ -160,8 +161,11 @@ class Organization(models.Model):
     default_country = models.CharField(
         _("default country"),
         max_length=2,
+        choices=country_choices,
         default="IT",
-        help_text=_("Two-letter ISO code used to read phone numbers and tax codes."),
+        help_text=_(
+            "Phone numbers and tax codes without a country prefix are read in this country."
+        ),
     )
     language = models.CharField(
         _("language"),

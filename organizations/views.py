@@ -1,5 +1,7 @@
 """Views for accounts, organizations, members and invitations."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
@@ -13,7 +15,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -126,6 +128,26 @@ def _safe_next(request: HttpRequest) -> str | None:
     return None
 
 
+def _invitation_in(next_url: str | None) -> Invitation | None:
+    """The pending invitation a sign-up continues to (its `next`), so the pages speak of it."""
+    if not next_url:
+        return None
+    try:
+        match = resolve(urlsplit(next_url).path)
+    except Resolver404:
+        return None
+    if match.url_name != "invitation_accept":
+        return None
+    # The token names the organization, as on the invitation's own page.
+    with scopes_disabled():
+        invitation = (
+            Invitation.objects.select_related("organization")
+            .filter(token_hash=Invitation.hash_token(match.kwargs["token"]))
+            .first()
+        )
+    return invitation if invitation is not None and invitation.is_pending else None
+
+
 SIGNUP_SALT = "rolo.signup"
 
 
@@ -167,7 +189,12 @@ def signup(request: HttpRequest) -> HttpResponse:
             recipient_list=[email],
         )
         return redirect("signup_sent")
-    return render(request, "registration/signup.html", {"form": form, "next": _safe_next(request)})
+    next_url = _safe_next(request)
+    return render(
+        request,
+        "registration/signup.html",
+        {"form": form, "next": next_url, "invitation": _invitation_in(next_url)},
+    )
 
 
 def signup_sent(request: HttpRequest) -> HttpResponse:
@@ -190,6 +217,12 @@ def signup_finish(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request, "registration/signup_invalid.html", {"used": True, "email": email}, status=404
         )
+    next_url = claim.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    invitation = _invitation_in(next_url)
     form = SignupFinishForm(request.POST or None, instance=User(email=email))
     if request.method == "POST" and form.is_valid():
         try:
@@ -206,14 +239,20 @@ def signup_finish(request: HttpRequest, token: str) -> HttpResponse:
         if request.user.is_authenticated:
             logout(request)
         login(request, user, backend="organizations.backends.MembershipBackend")
-        messages.success(request, _("Welcome to Rolo! Create your first organization."))
-        next_url = claim.get("next") or ""
-        if not url_has_allowed_host_and_scheme(
-            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            next_url = ""
+        if invitation is not None:
+            messages.success(
+                request,
+                _("Welcome to Rolo! Accept the invitation to join %(organization)s.")
+                % {"organization": invitation.organization.name},
+            )
+        else:
+            messages.success(request, _("Welcome to Rolo! Create your first organization."))
         return redirect(next_url or "organization_list")
-    return render(request, "registration/signup_finish.html", {"form": form, "email": email})
+    return render(
+        request,
+        "registration/signup_finish.html",
+        {"form": form, "email": email, "invitation": invitation},
+    )
 
 
 @login_required

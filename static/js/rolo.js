@@ -139,3 +139,40 @@
     if (event.key === "Escape" && event.target.closest && event.target.closest(".navsearch")) close();
   });
 })();
+
+// finish: contact points (issue 18). A form shows one empty email, phone and address row;
+// "Add another" copies the formset's empty row (a <template>), numbers it, and counts it in
+// TOTAL_FORMS, up to the block's data-max. Without JavaScript the button stays hidden and
+// each save offers one more empty row.
+(function () {
+  "use strict";
+  function total(block) {
+    return block.querySelector('input[name$="-TOTAL_FORMS"]');
+  }
+  function refresh(block) {
+    var button = block.querySelector("[data-add-row]");
+    var max = parseInt(block.getAttribute("data-max"), 10);
+    if (button) button.hidden = parseInt(total(block).value, 10) >= max;
+  }
+  document.querySelectorAll("[data-formset]").forEach(refresh);
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-add-row]");
+    if (!button) return;
+    var block = button.closest("[data-formset]");
+    var count = total(block);
+    var index = parseInt(count.value, 10);
+    var template = block.querySelector("template[data-empty-row]");
+    var row = template.content.firstElementChild.cloneNode(true);
+    row.querySelectorAll("[name], [id], [for], [aria-describedby]").forEach(function (element) {
+      ["name", "id", "for", "aria-describedby"].forEach(function (attribute) {
+        var value = element.getAttribute(attribute);
+        if (value) element.setAttribute(attribute, value.replace(/__prefix__/g, String(index)));
+      });
+    });
+    block.querySelector("[data-rows]").appendChild(row);
+    count.value = String(index + 1);
+    refresh(block);
+    var first = row.querySelector("input, select");
+    if (first) first.focus();
+  });
+})();

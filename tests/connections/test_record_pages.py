@@ -50,9 +50,9 @@ def test_a_contact_page_shows_every_connected_item_with_status_due_date_and_assi
     # Most recently connected first: the ticket, then the task, then the project.
     assert ["Login fails" in rows[1], "Draft plan" in rows[2], "Atlas" in rows[3]] == [True] * 3
     assert "Waiting" in rows[1] and "Bob Member" in rows[1]
-    assert "In progress" in rows[2] and "Gina Guest" in rows[2] and "05/04/2026" in rows[2]
+    assert "In progress" in rows[2] and "Gina Guest" in rows[2] and "4 May 2026" in rows[2]
     assert "in Atlas" in rows[2]
-    assert "On hold" in rows[3] and "09/30/2026" in rows[3]
+    assert "On hold" in rows[3] and "30 Sep 2026" in rows[3]
 
 
 def test_a_company_page_lists_its_client_projects_with_totals_by_status_and_currency(

@@ -51,6 +51,8 @@ def test_a_member_builds_a_company_and_its_contact_and_a_private_note_for_a_coll
     expect(page.locator("#id_company_name")).to_have_value("Initech")
     assert page.locator("#id_company_id").input_value() != ""
     page.locator("#id_emails-0-email").fill("peter@initech.example")
+    # One empty row to start with; the second email comes from "Add another email".
+    page.get_by_role("button", name="Add another email").click()
     page.locator("#id_emails-1-label").select_option("home")
     page.locator("#id_emails-1-email").fill("peter@home.example")
     page.locator("#id_phones-0-label").select_option("mobile")

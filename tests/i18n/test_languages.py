@@ -103,10 +103,10 @@ def test_times_are_shown_in_the_users_time_zone(client_for, acme, bob):
     url = reverse("activity_detail", kwargs={"slug": "acme", "pk": call.pk})
     client = client_for(bob)
 
-    assert "3:30 a.m." in client.get(url).text  # the site's time zone, UTC
+    assert "1 Mar 2027, 03:30" in client.get(url).text  # the site's time zone, UTC
     bob.time_zone = "Asia/Tokyo"
     bob.save()
-    assert "12:30 p.m." in client.get(url).text
+    assert "1 Mar 2027, 12:30" in client.get(url).text
 
 
 def test_an_unknown_stored_time_zone_falls_back_to_the_sites(client_for, bob):
