@@ -100,6 +100,7 @@ def test_menus_close_with_escape_and_the_focus_is_visible(page, login, live_serv
         summary.focus()
         page.keyboard.press("Enter")
         expect(menu).to_have_attribute("open", "")
+        axe_check(page, again=True)  # the open menu too
         page.keyboard.press("Tab")  # into the menu
         page.keyboard.press("Escape")
         expect(menu).not_to_have_attribute("open", "")

@@ -136,7 +136,7 @@ def test_a_member_uses_the_main_pages_and_the_policy_refuses_nothing(
     row.get_by_role("button", name="Edit").click()
     expect(row.locator("input").first).to_be_visible()
     page.locator("details.usermenu summary").click()
-    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("menuitem", name="Log out").click()
     page.wait_for_url(re.compile(r"/accounts/login/"))
     assert violations == []
 
