@@ -6,7 +6,7 @@ export DEBUG ?= true
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint e2e bench load clean messages
+.PHONY: install run test lint e2e bench load clean messages screenshots
 
 # Find a Python >= 3.12: the one .python-version names through pyenv, else any on PATH.
 PYTHON ?= $(shell for c in "$$(pyenv which python3 2>/dev/null)" python3.13 python3.12 python3 \
@@ -54,6 +54,11 @@ lint: install
 test: install lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The main pages at 1280 and 390 px in Italian and German, into docs/screenshots/ (issue 18),
+# from the browser tests' fixtures and the demo data (tests/e2e/screenshots.py).
+screenshots: install
+	REQUIRE_E2E=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest tests/e2e/screenshots.py -q -p no:cacheprovider
 
 # PostgreSQL only: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/rolo_bench),
 # BENCH_SCALE=0.01 for a small data set, BENCH_SKIP_GENERATE=1, BENCH_RESET=1; see benchmarks/README.md.

@@ -15,6 +15,36 @@
       if (!menu.contains(event.target)) menu.removeAttribute("open");
     });
   });
+  // Escape closes the open menus (and the phone's folded top bar), and gives the focus back
+  // to the control that opened the one it was in.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("details.switcher[open]").forEach(function (menu) {
+      var inside = menu.contains(document.activeElement);
+      menu.removeAttribute("open");
+      if (inside) menu.querySelector("summary").focus();
+    });
+    var toggle = document.querySelector(".menu-toggle[aria-expanded=true]");
+    if (toggle && !(event.target.closest && event.target.closest(".navsearch-results:not(:empty), .switcher"))) {
+      setMenu(toggle, false);
+      toggle.focus();
+    }
+  });
+  // The top bar's menu button, for narrow screens: shown only when this script runs, so
+  // without it the bar simply wraps.
+  function setMenu(toggle, open) {
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    toggle.closest(".topbar").classList.toggle("open", open);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var toggle = document.querySelector(".menu-toggle");
+    if (!toggle) return;
+    toggle.closest(".topbar").classList.add("foldable");
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      setMenu(toggle, toggle.getAttribute("aria-expanded") !== "true");
+    });
+  });
 })();
 
 // Pickers: an input with [data-autocomplete] asks data-url?q=... for <li><button
@@ -125,7 +155,8 @@
   document.addEventListener("htmx:load", function (event) { init(event.target); });
 })();
 
-// The nav search's dropdown closes on Escape or a click outside the search box.
+// The nav search's dropdown closes on Escape or a click outside the search box; the arrow
+// keys move from the box through its result links and back (Home/End: first/last).
 (function () {
   "use strict";
   function close() {
@@ -136,7 +167,26 @@
     if (!event.target.closest || !event.target.closest(".navsearch")) close();
   });
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && event.target.closest && event.target.closest(".navsearch")) close();
+    var search = event.target.closest && event.target.closest(".navsearch");
+    if (!search) return;
+    var input = search.querySelector("input[type=search]");
+    if (event.key === "Escape") {
+      close();
+      input.focus();
+      return;
+    }
+    var links = Array.prototype.slice.call(search.querySelectorAll(".navsearch-results a"));
+    if (!links.length || ["ArrowDown", "ArrowUp", "Home", "End"].indexOf(event.key) === -1) return;
+    var at = links.indexOf(document.activeElement);
+    if (at === -1 && (event.key === "Home" || event.key === "End")) return;  // the box's own keys
+    event.preventDefault();
+    var next;
+    if (event.key === "Home") next = 0;
+    else if (event.key === "End") next = links.length - 1;
+    else if (event.key === "ArrowDown") next = at + 1 < links.length ? at + 1 : 0;
+    else next = at - 1;
+    if (next < 0) input.focus();
+    else links[next].focus();
   });
 })();
 

@@ -212,7 +212,7 @@ def test_a_row_shows_type_sector_first_email_and_phone_and_the_rights_of_the_rea
     assert "<td>Client</td>" in enel_row and "<td>Energy</td>" in enel_row
     assert '<a href="mailto:info@enelgp.example">info@enelgp.example</a>' in enel_row
     assert "later@enelgp.example" not in enel_row
-    assert "<td>+39 06 830 5100</td>" in enel_row
+    assert '<td class="phone">+39 06 830 5100</td>' in enel_row
     assert f'hx-get="{url("company_row", pk=enel.pk)}?edit=1"' in enel_row
     assert f'hx-post="{url("company_delete", pk=enel.pk)}"' in enel_row
     assert '<span class="badge private">Private</span>' in row_of(html, initech)

@@ -468,7 +468,7 @@ def test_a_row_shows_the_first_email_and_phone_type_primary_company_and_private_
     )
     assert '<a href="mailto:ada@analytical.example">ada@analytical.example</a>' in ada_row
     assert "second@analytical.example" not in ada_row
-    assert "<td>+39 02 1234 5678</td>" in ada_row and "9876" not in ada_row
+    assert '<td class="phone">+39 02 1234 5678</td>' in ada_row and "9876" not in ada_row
     assert "<td>Client</td>" in ada_row
     assert "Hushco" not in html and "private" not in ada_row
     assert f'hx-get="{url("contact_row", pk=ada.pk)}?edit=1"' in ada_row

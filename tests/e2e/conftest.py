@@ -5,7 +5,9 @@ with REQUIRE_E2E=1 (as .ci/run sets) they fail instead, so CI cannot pass silent
 
 Every page these fixtures open is watched: a Content-Security-Policy violation the browser
 reports (an inline style or script, an eval, a resource from elsewhere) fails the test that
-caused it, so each journey also proves the pages work under the policy.
+caused it, so each journey also proves the pages work under the policy; and axe-core checks
+each page as it loads (and after each htmx swap): a serious or critical accessibility
+violation fails the test too.
 
 Later journeys reuse the `browser`, `page`, `new_page` and `login` fixtures:
 
@@ -15,6 +17,8 @@ Later journeys reuse the `browser`, `page`, `new_page` and `login` fixtures:
         page.goto(live_server.url + "/o/acme/")
 """
 
+import contextlib
+import json
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -68,6 +72,95 @@ def watch_for_csp_violations(context) -> list[str]:
     return violations
 
 
+# axe-core (tests/e2e/vendor/, from npm; never fetched at run time) checks every page the
+# browser tests open: it is injected into each document before the page's own scripts (an
+# init script, which the Content-Security-Policy does not govern), runs as soon as the page
+# has loaded and again after each htmx swap, and whatever it finds of serious or critical
+# impact fails the test. `goto` waits for the check of the page it opened; a page left by a
+# click before its check finished is checked when a test visits it again; the pages still
+# open at the end of a test are checked once more in their last state.
+AXE_VERSION = "4.14.1"
+AXE_PATH = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+AXE_IMPACTS = ("serious", "critical")
+# Django's own admin (for operators) is Django's markup, not Rolo's: its list_editable and
+# inline formsets have unlabelled fields that Rolo cannot fix without forking its templates.
+AXE_SKIPPED_PATHS = ("/admin/",)
+AXE_RUNNER = """
+(() => {
+  if (window.top !== window || !window.axe || window.__roloAxe) return;
+  const [impacts, skipped] = %s;
+  let chain = Promise.resolve();
+  const summary = (v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ") + ": " + n.failureSummary),
+  });
+  const check = () => {
+    if (skipped.some((path) => location.pathname.startsWith(path))) return chain;
+    chain = chain.then(() => axe.run(document, { resultTypes: ["violations"] }))
+      .then((results) => window.__roloAxeReport(location.href,
+        results.violations.filter((v) => impacts.includes(v.impact)).map(summary)))
+      .catch((error) => window.__roloAxeReport(location.href, [
+        { id: "axe-error", impact: "critical", help: String(error), nodes: [] }]));
+    return chain;
+  };
+  window.__roloAxe = { check, settled: () => chain };
+  window.addEventListener("load", check);
+  let timer;
+  document.addEventListener("htmx:afterSettle", () => {
+    clearTimeout(timer);
+    timer = setTimeout(check, 50);
+  });
+})();
+"""
+
+
+def watch_accessibility(context) -> list[str]:
+    """Check every page of `context` with axe; return the list of serious/critical findings."""
+    findings: list[str] = []
+    seen: set[tuple[str, str]] = set()
+
+    def report(_source, url: str, violations: list[dict]) -> None:
+        for violation in violations:
+            key = (url.split("?")[0].split("#")[0], violation["id"])
+            if key in seen:
+                continue
+            seen.add(key)
+            nodes = "".join(f"\n    {node}" for node in violation["nodes"])
+            findings.append(
+                f"{url}: [{violation['impact']}] {violation['id']}: {violation['help']}{nodes}"
+            )
+
+    context.expose_binding("__roloAxeReport", report)
+    runner = AXE_RUNNER % json.dumps([AXE_IMPACTS, AXE_SKIPPED_PATHS])
+    context.add_init_script(script=AXE_PATH.read_text(encoding="utf-8") + "\n" + runner)
+    return findings
+
+
+def axe_check(page, *, again: bool = False) -> None:
+    """Wait for the checks of `page`'s document to finish; with `again`, run one more first."""
+    if page.is_closed():
+        return
+    call = "check()" if again else "settled()"
+    # A page that navigates away meanwhile is checked when its successor loads.
+    with contextlib.suppress(Exception):
+        page.evaluate(f"() => window.__roloAxe && window.__roloAxe.{call}")
+
+
+def checked(page):
+    """Make `page.goto` return only once axe has checked the page it opened."""
+    goto = page.goto
+
+    def goto_and_check(*args, **kwargs):
+        response = goto(*args, **kwargs)
+        missing = page.evaluate("() => document.contentType === 'text/html' && !window.__roloAxe")
+        assert not missing, f"axe-core did not load into {page.url}"
+        axe_check(page)
+        return response
+
+    page.goto = goto_and_check
+    return page
+
+
 def chromium_path() -> str | None:
     """Return the Chromium to drive: $CHROMIUM, Debian's /usr/bin/chromium, or one on PATH."""
     for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium"):
@@ -105,29 +198,38 @@ def browser() -> Iterator:
 def new_page(browser, request) -> Iterator[Callable]:
     """Return a factory of pages, each in its own context (its own cookies: its own user)."""
     contexts = []
-    violations: list[str] = []
 
-    def make():
-        context = browser.new_context(locale="en-US")
+    def make(**options):
+        context = browser.new_context(**{"locale": "en-US", **options})
         context.set_default_timeout(TIMEOUT_MS)
-        contexts.append((context, watch_for_csp_violations(context)))
-        return context.new_page()
+        contexts.append((context, watch_for_csp_violations(context), watch_accessibility(context)))
+        return checked(context.new_page())
 
     yield make
-    for _context, found in contexts:
-        violations.extend(found)
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
-    for number, (context, _found) in enumerate(contexts):
-        if failed or violations:
+    if not failed:
+        for context, _csp, _axe in contexts:
+            for open_page in context.pages:
+                axe_check(open_page, again=True)
+    violations = [found for _context, csp, _axe in contexts for found in csp]
+    inaccessible = [found for _context, _csp, axe in contexts for found in axe]
+    for number, (context, _csp, _axe) in enumerate(contexts):
+        if failed or violations or inaccessible:
             # Keep what each browser showed when the test failed, for the CI log.
             ARTIFACTS.mkdir(exist_ok=True)
-            for page in context.pages:
-                page.screenshot(path=ARTIFACTS / f"{request.node.name}-{number}.png")
+            for open_page in context.pages:
+                open_page.screenshot(path=ARTIFACTS / f"{request.node.name}-{number}.png")
         context.close()
     if violations:
         pytest.fail(
             "The Content-Security-Policy refused something on the pages visited:\n"
             + "\n".join(violations),
+            pytrace=False,
+        )
+    if inaccessible:
+        pytest.fail(
+            f"axe-core {AXE_VERSION} found serious or critical accessibility violations on the "
+            "pages visited:\n" + "\n".join(inaccessible),
             pytrace=False,
         )
 
@@ -151,7 +253,7 @@ def log_in(page, base_url: str, user, password: str = PASSWORD) -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.locator("#id_username").fill(user.email)
     page.locator("#id_password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    page.locator("#id_password").press("Enter")  # submits, in whatever language the page is
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 

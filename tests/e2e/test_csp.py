@@ -13,20 +13,32 @@ from playwright.sync_api import expect
 
 from organizations.models import Role
 from tests import factories
-from tests.e2e.conftest import TIMEOUT_MS, log_in, watch_for_csp_violations
+from tests.e2e.conftest import (
+    TIMEOUT_MS,
+    axe_check,
+    checked,
+    log_in,
+    watch_accessibility,
+    watch_for_csp_violations,
+)
 from tests.test_security_headers import PERMISSIONS_POLICY
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def watched(browser) -> Iterator[tuple]:
-    """A page and the list of what the policy refused on it so far."""
+def watched(browser, request) -> Iterator[tuple]:
+    """A page and the list of what the policy refused on it so far (axe checks it too)."""
     context = browser.new_context(locale="en-US")
     context.set_default_timeout(TIMEOUT_MS)
     violations = watch_for_csp_violations(context)
-    yield context.new_page(), violations
+    inaccessible = watch_accessibility(context)
+    page = checked(context.new_page())
+    yield page, violations
+    if "policy_refuses_nothing" in request.node.name:
+        axe_check(page, again=True)
     context.close()
+    assert inaccessible == [], "\n".join(inaccessible)
 
 
 @pytest.fixture
@@ -124,7 +136,7 @@ def test_a_member_uses_the_main_pages_and_the_policy_refuses_nothing(
     row.get_by_role("button", name="Edit").click()
     expect(row.locator("input").first).to_be_visible()
     page.locator("details.usermenu summary").click()
-    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("menuitem", name="Log out").click()
     page.wait_for_url(re.compile(r"/accounts/login/"))
     assert violations == []
 

@@ -41,7 +41,9 @@ def test_owner_invites_a_colleague_who_signs_up_and_joins(new_page, live_server,
     owner.wait_for_url(f"{live_server.url}/o/umbrella-works/")
     assert "Umbrella Works is ready" in owner.locator("#messages").inner_text()
 
-    owner.get_by_role("link", name="Members", exact=True).click()
+    # The organization's own pages are in its menu in the top bar.
+    owner.locator("details.switcher summary").first.click()
+    owner.get_by_role("menuitem", name="Members", exact=True).click()
     owner.locator("#id_email").fill("max@example.com")
     owner.locator("#id_role").select_option("member")
     owner.get_by_role("button", name="Send invitation").click()
