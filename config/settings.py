@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "notes",
     "activity",
     "timeline",
+    # The sales pipeline (issue 19).
+    "opportunities",
     # Rolo's own operations commands (run_worker); no models.
     "config",
 ]

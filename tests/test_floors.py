@@ -25,6 +25,7 @@ FLOORS = {
     "notes": 4,
     "activity": 4,
     "timeline": 4,
+    "opportunities": 4,
     "config": 9,
 }
 
