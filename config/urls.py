@@ -22,6 +22,7 @@ tenant_urlpatterns = [
     path("activities/", include(activity_urls.urlpatterns)),
     path("", include("timeline.urls")),
     path("", include("notes.urls")),
+    path("opportunities/", include("opportunities.urls")),
 ]
 
 urlpatterns = [

@@ -189,7 +189,9 @@ class Opportunity(TenantModel):
             models.Index(fields=["organization", "expected_close", "id"], name="opp_close"),
             models.Index(fields=["organization", "value", "id"], name="opp_value"),
             models.Index(fields=["organization", "title", "id"], name="opp_title"),
-            models.Index(fields=["organization", "stage", "expected_close", "id"], name="opp_stage"),
+            models.Index(
+                fields=["organization", "stage", "expected_close", "id"], name="opp_stage"
+            ),
             models.Index(fields=["organization", "state", "expected_close"], name="opp_open"),
             models.Index(fields=["organization", "contact", "state"], name="opp_contact"),
             models.Index(fields=["organization", "company", "state"], name="opp_company"),

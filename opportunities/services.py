@@ -28,7 +28,9 @@ def pipeline_seed(*, organization: Organization) -> Pipeline:
         pipeline = Pipeline.objects.filter(organization=organization).first()
         if pipeline is not None:
             return pipeline
-        pipeline = Pipeline.objects.create(organization=organization, name=_(DEFAULT_PIPELINE), order=0)
+        pipeline = Pipeline.objects.create(
+            organization=organization, name=_(DEFAULT_PIPELINE), order=0
+        )
         Stage.objects.bulk_create(
             Stage(
                 organization=organization,
