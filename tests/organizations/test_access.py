@@ -257,6 +257,10 @@ def test_every_organization_url_is_in_the_table():
     from tests.notes.test_access import URL_NAMES as NOTE_URL_NAMES
 
     covered |= NOTE_URL_NAMES
+    # And the opportunities (roles × public and private opportunities).
+    from tests.opportunities.test_access import URL_NAMES as OPPORTUNITY_URL_NAMES
+
+    covered |= OPPORTUNITY_URL_NAMES
     missing = organization_url_names() - covered
 
     assert not missing, f"Add these URLs to ROUTES in {__name__}: {sorted(missing)}"
