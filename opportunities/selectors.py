@@ -29,6 +29,7 @@ from opportunities.models import Opportunity, Pipeline, Stage, StageKind
 from organizations.models import Membership, Organization, Role, User
 
 CARDS_PER_STAGE = 20
+CENT = Decimal("0.01")
 PANEL_ROWS = 10
 
 MONEY = DecimalField(max_digits=20, decimal_places=2)
@@ -203,8 +204,8 @@ def board(user: User, organization: Organization, pipeline: Pipeline, filters: F
             Total(
                 currency=row["currency"],
                 count=row["count"],
-                value=row["total"] or Decimal(0),
-                weighted=(row["weighted"] or Decimal(0)).quantize(Decimal("0.01")),
+                value=(row["total"] or Decimal(0)).quantize(CENT),
+                weighted=(row["weighted"] or Decimal(0)).quantize(CENT),
             )
         )
     cards = (
@@ -251,8 +252,8 @@ def forecast(user: User, organization: Organization, filters: Filters) -> list[M
             Total(
                 currency=row["currency"],
                 count=row["count"],
-                value=row["total"] or Decimal(0),
-                weighted=(row["weighted"] or Decimal(0)).quantize(Decimal("0.01")),
+                value=(row["total"] or Decimal(0)).quantize(CENT),
+                weighted=(row["weighted"] or Decimal(0)).quantize(CENT),
             )
         )
     return list(months.values())
