@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import (
     Count,
+    DateField,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -159,7 +160,7 @@ def listed(user: User, organization: Organization, filters: Filters) -> QuerySet
     """The list's rows: visible, filtered, with what a row shows (one query per page)."""
     return (
         filters.apply(visible(user, organization))
-        .annotate(close_key=Coalesce("expected_close", Value(FAR)))
+        .annotate(close_key=Coalesce("expected_close", Value(FAR), output_field=DateField()))
         .select_related("stage", "owner")
     )
 
