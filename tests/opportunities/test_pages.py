@@ -380,9 +380,10 @@ def test_a_close_without_an_outcome_keeps_the_form(client_for, acme, alice, comp
 def test_the_list_pages_through_every_opportunity_once(client_for, acme, alice, company, sort):
     today = date(2030, 1, 1)
     for index in range(30):
+        close = today + timedelta(days=index % 4) if index % 5 else None
         factories.opportunity(
             acme, created_by=alice, company=company, title=f"Deal {index:02}",
-            value=f"{index % 7}.50", expected_close=today + timedelta(days=index % 4) if index % 5 else None,
+            value=f"{index % 7}.50", expected_close=close,
         )  # fmt: skip
     client = client_for(alice)
     seen, query = [], f"?sort={sort}"
@@ -398,23 +399,14 @@ def test_the_list_pages_through_every_opportunity_once(client_for, acme, alice, 
 
 @pytest.mark.django_db
 def test_the_list_filters_by_owner_and_expected_close(client_for, acme, alice, bob, company):
-    factories.opportunity(
-        acme,
-        created_by=alice,
-        company=company,
-        title="Alice soon",
-        owner=alice,
-        expected_close=date(2030, 1, 5),
-    )
-    factories.opportunity(
-        acme,
-        created_by=alice,
-        company=company,
-        title="Alice late",
-        owner=alice,
-        expected_close=date(2031, 1, 5),
-    )
-    factories.opportunity(acme, created_by=alice, company=company, title="Bob soon", owner=bob, expected_close=date(2030, 1, 6))  # fmt: skip
+    for title, owner, close in (
+        ("Alice soon", alice, date(2030, 1, 5)),
+        ("Alice late", alice, date(2031, 1, 5)),
+        ("Bob soon", bob, date(2030, 1, 6)),
+    ):
+        factories.opportunity(
+            acme, created_by=alice, company=company, title=title, owner=owner, expected_close=close
+        )
 
     content = (
         client_for(alice)
