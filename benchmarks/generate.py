@@ -616,7 +616,7 @@ def _insert_opportunities(cursor, plan: Plan, params: dict) -> None:
     org, users = params["big_org_id"], params["user_ids"]
     owner = users[0]
     cursor.execute(
-        "INSERT INTO opportunities_pipeline (organization_id, name, \"order\") "
+        'INSERT INTO opportunities_pipeline (organization_id, name, "order") '
         "VALUES (%s, 'Sales', 0) RETURNING id",
         [org],
     )
