@@ -29,8 +29,9 @@ from django.db import connection, transaction
 
 from benchmarks import words
 from directory.markup import render_description
-from opportunities.models import Stage
+from opportunities.models import Stage, StageTotal
 from organizations.models import RecordType, Sector
+from organizations.scoping import scopes_disabled
 
 BIG_SLUG = "bench"
 OTHER_SLUG = "bench-{:03d}"
@@ -680,6 +681,9 @@ def _insert_opportunities(cursor, plan: Plan, params: dict) -> None:
             "count": plan.opportunities,
         },
     )
+    # The board's public totals, as Opportunity.save keeps them.
+    with scopes_disabled():
+        StageTotal.rebuild(org)
 
 
 def _reserve_ids(cursor, table: str, count: int) -> int:

@@ -8,10 +8,12 @@ by the directory's door, `Opportunity.objects.visible_to(user, organization)`
 seen by its creator and the members its notes mention, guests see none.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -218,6 +220,10 @@ class Opportunity(TenantModel):
         return self.visibility == Visibility.PRIVATE
 
     @property
+    def pk_text(self) -> str:
+        return str(self.pk)
+
+    @property
     def is_open(self) -> bool:
         return self.state == StageKind.OPEN
 
@@ -229,6 +235,7 @@ class Opportunity(TenantModel):
     def from_db(cls, db, field_names, values, **kwargs):
         instance = super().from_db(db, field_names, values, **kwargs)
         instance._saved_description = instance.__dict__.get("description")
+        instance._counted = instance._contribution()
         # What the services compare an edit with: a new stage is a move, a new party is
         # checked against the editor's sight.
         instance._saved_stage_id = instance.__dict__.get("stage_id")
@@ -254,9 +261,109 @@ class Opportunity(TenantModel):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "description_html"}
         super().save(*args, **kwargs)
+        # Keep the board's public totals in step (StageTotal), whatever the write path.
+        counted, now = getattr(self, "_counted", None), self._contribution()
+        if counted != now:
+            StageTotal.add(self.organization_id, counted, -1)
+            StageTotal.add(self.organization_id, now, +1)
+            self._counted = now
         if changed:
             self._new_mentions = sync_mentions(self)
             self._saved_description = self.description
+
+    def delete(self, *args, **kwargs):
+        StageTotal.add(self.organization_id, getattr(self, "_counted", None), -1)
+        self._counted = None
+        return super().delete(*args, **kwargs)
+
+    def _contribution(self) -> tuple | None:
+        """What this opportunity adds to its stage's public totals (None if private or
+        not all loaded)."""
+        names = ("visibility", "stage_id", "currency", "value", "probability")
+        if any(name not in self.__dict__ for name in names):
+            return None
+        if self.visibility != Visibility.PUBLIC or self.stage_id is None:
+            return None
+        return (self.stage_id, self.currency, self.value, self.probability)
+
+
+class StageTotal(TenantModel):
+    """The count, value and weighted value of a stage's PUBLIC opportunities in a currency.
+
+    The board reads these few rows instead of adding up every opportunity; what a reader
+    sees beyond the public ones (their own private ones, those mentioning them) is added
+    from the opportunities themselves. `Opportunity.save` and `delete` apply their change
+    as increments (concurrent writes add up, they do not overwrite); writes that bypass
+    them (a stage's new probability, a bulk load) call `rebuild`.
+    """
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="+")
+    currency = models.CharField(max_length=3)
+    count = models.IntegerField(default=0)
+    value = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+    weighted = models.DecimalField(max_digits=24, decimal_places=6, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "stage", "currency"], name="stagetotal_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stage_id} · {self.currency}"
+
+    @classmethod
+    def add(cls, organization_id: int, contribution: tuple | None, sign: int) -> None:
+        if contribution is None:
+            return
+        stage_id, currency, value, probability = contribution
+        value = Decimal(value)
+        cls.objects.bulk_create(
+            [cls(organization_id=organization_id, stage_id=stage_id, currency=currency)],
+            ignore_conflicts=True,
+        )
+        cls.objects.filter(
+            organization_id=organization_id, stage_id=stage_id, currency=currency
+        ).update(
+            count=F("count") + sign,
+            value=F("value") + sign * value,
+            weighted=F("weighted") + sign * value * probability / 100,
+        )
+
+    @classmethod
+    def rebuild(cls, organization_id: int, stage_ids=None) -> None:
+        """Count the stages' public opportunities again (all stages when None)."""
+        totals = cls.objects.filter(organization_id=organization_id)
+        rows = Opportunity.objects.filter(
+            organization_id=organization_id, visibility=Visibility.PUBLIC
+        )
+        if stage_ids is not None:
+            totals = totals.filter(stage_id__in=stage_ids)
+            rows = rows.filter(stage_id__in=stage_ids)
+        totals.delete()
+        cls.objects.bulk_create(
+            cls(
+                organization_id=organization_id,
+                stage_id=row["stage_id"],
+                currency=row["currency"],
+                count=row["count"],
+                value=row["total"],
+                weighted=row["weighted"],
+            )
+            for row in rows.order_by()
+            .values("stage_id", "currency")
+            .annotate(
+                count=models.Count("id"),
+                total=models.Sum("value"),
+                weighted=models.Sum(
+                    models.ExpressionWrapper(
+                        F("value") * F("probability") / models.Value(100),
+                        output_field=models.DecimalField(max_digits=24, decimal_places=6),
+                    )
+                ),
+            )
+        )
 
 
 class OpportunityMention(MentionBase):

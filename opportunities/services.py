@@ -15,7 +15,14 @@ from contacts.models import Contact
 from directory.services import check_audience
 from events.models import EventKind, NotificationKind
 from events.services import notify, record_event
-from opportunities.models import DEFAULT_PIPELINE, Opportunity, Pipeline, Stage, StageKind
+from opportunities.models import (
+    DEFAULT_PIPELINE,
+    Opportunity,
+    Pipeline,
+    Stage,
+    StageKind,
+    StageTotal,
+)
 from organizations.models import Membership, Organization, Role, User
 from organizations.scoping import scope
 
@@ -55,6 +62,8 @@ def stage_update(*, stage: Stage) -> Stage:
         Opportunity.objects.filter(organization=stage.organization, stage=stage).exclude(
             state=stage.kind
         ).update(state=stage.kind)
+        # The updates above bypass Opportunity.save: count the stage again.
+        StageTotal.rebuild(stage.organization_id, [stage.pk])
     return stage
 
 

@@ -97,33 +97,40 @@ def opportunity_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _pipeline(request: HttpRequest) -> Pipeline:
+def _pipeline(request: HttpRequest, pipelines: list[Pipeline]) -> Pipeline:
     """The pipeline of `?pipeline=`, else the first (the default one is made if none)."""
-    organization = request.organization
     wanted = request.GET.get("pipeline", "")
     if wanted.isdigit() and len(wanted) <= 18:
-        return get_object_or_404(selectors.pipelines(organization), pk=int(wanted))
-    pipeline = selectors.pipelines(organization).first()
-    return pipeline or services.pipeline_seed(organization=organization)
+        chosen = next((p for p in pipelines if p.pk == int(wanted)), None)
+        if chosen is None:
+            raise Http404
+        return chosen
+    if pipelines:
+        return pipelines[0]
+    pipeline = services.pipeline_seed(organization=request.organization)
+    pipelines.append(pipeline)
+    return pipeline
 
 
 @directory_required
 def opportunity_board(request: HttpRequest, slug: str) -> HttpResponse:
     """One column per stage with its totals per currency, visible opportunities only."""
     organization, user = request.organization, request.user
-    pipeline = _pipeline(request)
+    pipelines = list(selectors.pipelines(organization))
+    pipeline = _pipeline(request, pipelines)
     filters = selectors.read_filters(request.GET)
-    columns = selectors.board(user, organization, pipeline, filters)
+    members = selectors.members(organization)
+    columns = selectors.board(user, organization, pipeline, filters, members)
     return render(
         request,
         "opportunities/board.html",
         {
             "pipeline": pipeline,
-            "pipelines": selectors.pipelines(organization),
+            "pipelines": pipelines,
             "columns": columns,
             "stages": [column.stage for column in columns],
             "filters": filters,
-            "members": selectors.members(organization),
+            "members": members,
             "cards_per_stage": selectors.CARDS_PER_STAGE,
         },
     )

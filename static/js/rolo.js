@@ -181,7 +181,7 @@
       var data = new FormData(form);
       data.set("stage", stage);
       column.querySelector(".board-cards").appendChild(card);
-      fetch(card.getAttribute("data-move-url"), {
+      fetch(form.getAttribute("action"), {
         method: "POST",
         body: data,
         credentials: "same-origin",

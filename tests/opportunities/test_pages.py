@@ -483,10 +483,63 @@ def test_the_board_shows_the_first_cards_of_a_column_and_its_true_count(
     client_for, acme, alice, company
 ):
     for index in range(25):
-        factories.opportunity(acme, created_by=alice, company=company, title=f"Lead {index}")
+        factories.opportunity(
+            acme, created_by=alice, company=company, title=f"Lead {index}",
+            expected_close=date(2030, 1, 1) + timedelta(days=index),
+        )  # fmt: skip
 
     response = client_for(alice).get(url("opportunity_board"))
 
     lead = response.context["columns"][0]
-    assert len(lead.cards) == 20 and lead.count == 25
+    # the ten closing first, in order
+    assert [card.title for card in lead.cards] == [f"Lead {index}" for index in range(10)]
+    assert lead.count == 25
     assert "25 in this stage" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_board_public_totals_follow_every_write(client_for, acme, alice, bob, company):
+    """StageTotal (the public totals the open board reads) always equals adding up the
+    opportunities, through creation, edits, moves, closes, visibility, stage probability
+    changes and deletion; a filtered board adds them up directly."""
+    from opportunities import selectors, services
+    from opportunities.models import StageTotal
+    from organizations.scoping import scope
+
+    def check():
+        with scope(organization=acme):
+            pipeline = factories.pipeline(acme)
+            opened = selectors.board(bob, acme, pipeline, selectors.Filters(), [])
+            added = selectors.board(
+                bob, acme, pipeline, selectors.Filters(close_from=date(1900, 1, 1)), []
+            )
+        assert [c.totals for c in opened] == [c.totals for c in added]
+        return opened
+
+    deals = [
+        factories.opportunity(
+            acme, created_by=alice, company=company, title=f"D{index}",
+            value=f"{100 + index}.25", currency=["EUR", "USD"][index % 2],
+            expected_close=date(2030, 1, 1), visibility=["public", "private"][index % 3 == 0],
+        )
+        for index in range(7)
+    ]  # fmt: skip
+    check()
+    with scope(organization=acme):
+        negotiation = factories.stage(acme, "Negotiation")
+        services.opportunity_move(opportunity=deals[1], stage=negotiation, user=alice)
+        services.opportunity_close(opportunity=deals[2], user=alice, won=True)
+        deals[4].value = Decimal("999.99")
+        deals[4].visibility = "private"
+        deals[4].save()
+        deals[3].visibility = "public"
+        deals[3].save()
+        services.opportunity_delete(opportunity=deals[5])
+        lead = factories.stage(acme, "Lead")
+        lead.probability = 33
+        services.stage_update(stage=lead)
+    columns = check()
+    # bob sees the public ones: 1, 2 and 3 (made public); 4 went private, 5 is gone
+    assert sum(c.count for c in columns) == 3
+    with scopes_disabled():
+        assert StageTotal.objects.filter(organization=acme).exists()
