@@ -8,12 +8,14 @@ by the directory's door, `Opportunity.objects.visible_to(user, organization)`
 seen by its creator and the members its notes mention, guests see none.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +41,13 @@ def default_currency(organization) -> str:
 
 
 DEFAULT_PIPELINE = gettext_noop("Sales")
+# Undated opportunities sort after every date.
+FAR = date(9999, 12, 31)
+
+
+def close_key() -> Coalesce:
+    """The expected close, or FAR: the list's sort key, and an index on it."""
+    return Coalesce("expected_close", Value(FAR), output_field=models.DateField())
 
 
 class Pipeline(TenantModel):
@@ -189,6 +198,8 @@ class Opportunity(TenantModel):
         indexes = [
             models.Index(fields=["organization", "-created_at", "-id"], name="opp_created"),
             models.Index(fields=["organization", "expected_close", "id"], name="opp_close"),
+            # The list sorted by expected close, undated last (selectors.SORTS "close").
+            models.Index(F("organization"), close_key(), F("id"), name="opp_close_key"),
             models.Index(fields=["organization", "value", "id"], name="opp_value"),
             models.Index(fields=["organization", "title", "id"], name="opp_title"),
             models.Index(

@@ -13,7 +13,6 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import (
     Count,
-    DateField,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -23,7 +22,7 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber, TruncMonth
+from django.db.models.functions import RowNumber, TruncMonth
 from django.shortcuts import get_object_or_404
 
 from companies.models import Company
@@ -35,6 +34,7 @@ from opportunities.models import (
     Stage,
     StageKind,
     StageTotal,
+    close_key,
 )
 from organizations.models import Membership, Organization, Role, User
 from organizations.visibility import Visibility
@@ -46,7 +46,6 @@ PANEL_ROWS = 10
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 WEIGHTED = ExpressionWrapper(F("value") * F("probability") / Value(100), output_field=MONEY)
 # Sorts of the list (keyset: the last term is unique). Undated opportunities sort last.
-FAR = date(9999, 12, 31)
 SORTS = {
     "-created": ["-created_at", "-id"],
     "created": ["created_at", "id"],
@@ -174,7 +173,7 @@ def listed(user: User, organization: Organization, filters: Filters) -> QuerySet
     """The list's rows: visible, filtered, with what a row shows (one query per page)."""
     return (
         filters.apply(visible(user, organization))
-        .annotate(close_key=Coalesce("expected_close", Value(FAR), output_field=DateField()))
+        .annotate(close_key=close_key())
         .select_related("stage", "owner")
     )
 
