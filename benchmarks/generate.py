@@ -30,7 +30,9 @@ from django.db import connection, transaction
 from benchmarks import words
 from directory.markup import render_description
 from history import triggers as history_triggers
+from opportunities.models import Stage, StageTotal
 from organizations.models import RecordType, Sector
+from organizations.scoping import scopes_disabled
 
 BIG_SLUG = "bench"
 OTHER_SLUG = "bench-{:03d}"
@@ -60,6 +62,7 @@ LOADED_TABLES = [
     "activity_assignment",
     "activity_activitylink",
     "notes_note",
+    "opportunities_opportunity",
 ]
 
 PROJECT_NAMES = [
@@ -81,6 +84,7 @@ class Plan:
     flagship_persons: int
     detail_connections: int = 20
     reader_activities: int = 10_000
+    opportunities: int = 200_000
 
     @classmethod
     def at(cls, scale: float) -> "Plan":
@@ -96,6 +100,7 @@ class Plan:
             # The flagship company's persons are contacts 1..N of "bench".
             flagship_persons=min(1_000, contacts // 2),
             reader_activities=max(100, round(10_000 * scale)),
+            opportunities=max(100, round(200_000 * scale)),
         )
 
     @property
@@ -604,6 +609,84 @@ def _insert_activities_and_notes(cursor, plan: Plan, params: dict) -> None:
     )
 
 
+def _insert_opportunities(cursor, plan: Plan, params: dict) -> None:
+    """The pipeline's load (issue 19): the default pipeline and `plan.opportunities`
+    opportunities (200,000 at scale 1) on the bench organization's companies and contacts,
+    over its six stages, in EUR and (one in ten) USD, closing over the next two years.
+    One in ten is the owner's private one (the reader must not count it); the detail
+    contact and the flagship company have 30 open ones each."""
+    org, users = params["big_org_id"], params["user_ids"]
+    owner = users[0]
+    cursor.execute(
+        'INSERT INTO opportunities_pipeline (organization_id, name, "order") '
+        "VALUES (%s, 'Sales', 0) RETURNING id",
+        [org],
+    )
+    pipeline = cursor.fetchone()[0]
+    names = [name for name, _, _ in Stage.DEFAULTS]
+    probabilities = [probability for _, probability, _ in Stage.DEFAULTS]
+    kinds = [str(kind) for _, _, kind in Stage.DEFAULTS]
+    cursor.execute(
+        """
+        INSERT INTO opportunities_stage (
+            organization_id, pipeline_id, name, "order", probability, kind)
+        SELECT %s, %s, name, n - 1, probability, kind
+        FROM unnest(%s::text[], %s::int[], %s::text[]) WITH ORDINALITY
+            AS s(name, probability, kind, n)
+        ORDER BY n
+        RETURNING id
+        """,
+        [org, pipeline, names, probabilities, kinds],
+    )
+    stages = sorted(row[0] for row in cursor.fetchall())
+    # Opportunity n: its stage is 1 + mod(n, 6) (the first 60 stay on the open stages),
+    # contact for even n, company for odd n (both for one in four).
+    cursor.execute(
+        """
+        INSERT INTO opportunities_opportunity (
+            organization_id, title, company_id, contact_id, value, currency, stage_id, state,
+            probability, probability_custom, expected_close, owner_id, source, description,
+            description_html, closed_on, close_reason, visibility, created_by_id, created_at,
+            updated_at)
+        SELECT %(org)s, 'Deal ' || n,
+               CASE WHEN n <= 30 THEN %(company)s
+                    WHEN mod(n, 2) = 1 OR mod(n, 4) = 0
+                    THEN %(company)s + mod(n * 7, %(companies)s) END,
+               CASE WHEN n BETWEEN 31 AND 60 THEN %(contact)s
+                    WHEN n > 60 AND mod(n, 2) = 0 THEN %(contact)s + mod(n * 13, %(contacts)s)
+                    END,
+               (1000 + mod(n * 37, 99000))::numeric(14, 2),
+               CASE WHEN mod(n, 10) = 3 THEN 'USD' ELSE 'EUR' END,
+               (%(stages)s::bigint[])[s.i], (%(kinds)s::text[])[s.i],
+               (%(probabilities)s::int[])[s.i], false,
+               current_date + mod(n, 730)::int, (%(users)s::bigint[])[1 + mod(n, %(user_count)s)],
+               '', '', '',
+               CASE WHEN s.i > 4 THEN current_date - mod(n, 365)::int END, '',
+               CASE WHEN mod(n, 10) = 7 THEN 'private' ELSE 'public' END,
+               %(owner)s, now() - make_interval(mins => n), now()
+        FROM generate_series(1, %(count)s) AS n,
+             LATERAL (SELECT CASE WHEN n <= 60 THEN 1 + mod(n, 4) ELSE 1 + mod(n, 6) END AS i) s
+        """,
+        {
+            "org": org,
+            "company": params["company_base"],
+            "companies": plan.companies,
+            "contact": params["contact_base"],
+            "contacts": plan.contacts,
+            "stages": stages,
+            "kinds": kinds,
+            "probabilities": probabilities,
+            "users": users,
+            "user_count": len(users),
+            "owner": owner,
+            "count": plan.opportunities,
+        },
+    )
+    # The board's public totals, as Opportunity.save keeps them.
+    with scopes_disabled():
+        StageTotal.rebuild(org)
+
+
 def _reserve_ids(cursor, table: str, count: int) -> int:
     """Reserve `count` consecutive ids of `table`; return the first."""
     cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
@@ -832,6 +915,7 @@ def generate(*, plan: Plan, log: Callable[[str], None] = print) -> Summary:
             "activities of the reader, notes of the detail contact",
             lambda: _insert_activities_and_notes(cursor, plan, params),
         )
+        step("opportunities", lambda: _insert_opportunities(cursor, plan, params))
         step(f"rebuild {len(definitions)} indexes", lambda: _rebuild(cursor, definitions, log))
         step("analyze", lambda: [cursor.execute(f"ANALYZE {table}") for table in LOADED_TABLES])
         counts = _counts(cursor, org_ids)

@@ -30,6 +30,7 @@ from contacts.models import Contact
 from directory import pagination
 from directory import views as directory_views
 from events.models import Event
+from opportunities.models import Opportunity
 from organizations.models import Organization, User
 
 DEEP_PAGE = 10_000
@@ -208,6 +209,27 @@ def build_cases(
     ]
     assigned = Assignment.objects.filter(organization=organization, user=reader).count()
     cases.append(Case(f"dashboard: my activities ({assigned:,})", "detail", f"/o/{slug}/"))
+    # The pipeline (issue 19): the board over every opportunity (totals per stage and
+    # currency, the first cards of each column), and the panel section the contact and
+    # company pages load after themselves.
+    opportunities = Opportunity.objects.filter(organization=organization).count()
+    cases += [
+        Case(
+            f"opportunity board ({opportunities:,} opportunities)",
+            "list",
+            f"/o/{slug}/opportunities/board/",
+        ),
+        Case(
+            "open opportunities of the contact (panel section)",
+            "list",
+            f"/o/{slug}/opportunities/panel/contact/{hub.pk}/",
+        ),
+        Case(
+            "open opportunities of the company (panel section)",
+            "list",
+            f"/o/{slug}/opportunities/panel/company/{flagship.pk}/",
+        ),
+    ]
     return cases
 
 

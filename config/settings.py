@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "notes",
     "activity",
     "timeline",
+    # The sales pipeline (issue 19).
+    "opportunities",
     # The trash (issue 14): deletes that can be undone, above every floor it restores.
     "trash",
     # Rolo's own operations commands (run_worker); no models.

@@ -23,6 +23,7 @@ tenant_urlpatterns = [
     path("", include("timeline.urls")),
     path("", include("history.urls")),
     path("", include("notes.urls")),
+    path("opportunities/", include("opportunities.urls")),
     path("trash/", include("trash.urls")),
 ]
 

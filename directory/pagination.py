@@ -5,7 +5,8 @@ import binascii
 import json
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
@@ -29,7 +30,14 @@ MAX_CURSOR_LENGTH = 2048
 
 
 def _encode(values: list) -> str:
-    raw = json.dumps([v.isoformat() if isinstance(v, datetime) else v for v in values])
+    # Dates (and datetimes) as ISO text, decimals as text: each field's to_python reads
+    # them back exactly.
+    raw = json.dumps(
+        [
+            v.isoformat() if isinstance(v, date) else str(v) if isinstance(v, Decimal) else v
+            for v in values
+        ]
+    )
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 

@@ -32,6 +32,10 @@ class EventKind(models.TextChoices):
     COPIED_FROM = "copied_from", _("Copied from another organization")
     COPIED_TO = "copied_to", _("Copied to another organization")
     MENTIONED = "mentioned", _("Mentioned")
+    OPPORTUNITY_CREATED = "opportunity_created", _("Opportunity created")
+    OPPORTUNITY_MOVED = "opportunity_moved", _("Opportunity moved")
+    OPPORTUNITY_WON = "opportunity_won", _("Opportunity won")
+    OPPORTUNITY_LOST = "opportunity_lost", _("Opportunity lost")
 
 
 # The timeline's filter chips: each groups the kinds a user thinks of as one.
@@ -51,14 +55,24 @@ KIND_GROUPS = {
     ),
     "copies": (_("Copies"), [EventKind.COPIED_FROM, EventKind.COPIED_TO]),
     "mentions": (_("Mentions"), [EventKind.MENTIONED]),
+    "opportunities": (
+        _("Opportunities"),
+        [
+            EventKind.OPPORTUNITY_CREATED,
+            EventKind.OPPORTUNITY_MOVED,
+            EventKind.OPPORTUNITY_WON,
+            EventKind.OPPORTUNITY_LOST,
+        ],
+    ),
 }
 
 
 class Event(TenantModel):
     """One thing that happened to a contact or a company (or both: a person of a company).
 
-    `contact` and `company` say whose timelines show it; `project`, `note_id` and
-    `activity_id` what else it is about, which the reader must be able to see too.
+    `contact` and `company` say whose timelines show it; `project`, `note_id`,
+    `activity_id` and `opportunity_id` what else it is about, which the reader must be able
+    to see too.
     `data` holds what the line says: changed fields (`{"fields": [[name, old, new]]}`),
     a file's name, a project's title, the other organization's name.
     """
@@ -79,6 +93,7 @@ class Event(TenantModel):
     )
     note_id = models.BigIntegerField(null=True, blank=True)
     activity_id = models.BigIntegerField(null=True, blank=True)
+    opportunity_id = models.BigIntegerField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -94,6 +109,7 @@ class Event(TenantModel):
             ),
             models.Index(fields=["organization", "note_id"], name="event_note"),
             models.Index(fields=["organization", "activity_id"], name="event_activity"),
+            models.Index(fields=["organization", "opportunity_id"], name="event_opportunity"),
         ]
 
     def __str__(self) -> str:

@@ -33,6 +33,7 @@ def record_event(
     project=None,
     note_id: int | None = None,
     activity_id: int | None = None,
+    opportunity_id: int | None = None,
     data: dict | None = None,
 ) -> Event:
     """Write one timeline event for a contact and/or a company."""
@@ -47,6 +48,7 @@ def record_event(
         project=project,
         note_id=note_id,
         activity_id=activity_id,
+        opportunity_id=opportunity_id,
         data=data or {},
     )
 

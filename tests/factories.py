@@ -355,3 +355,64 @@ def activity(
             + [ActivityLink(organization=organization, activity=row, project=p) for p in projects]
         )
     return row
+
+
+# --- Opportunities (issue 19) ---------------------------------------------------------------
+
+
+def pipeline(organization):
+    """The organization's first pipeline (the default one, made if it has none)."""
+    from opportunities.services import pipeline_seed
+
+    with scopes_disabled():
+        return pipeline_seed(organization=organization)
+
+
+def stage(organization, name: str = "Lead"):
+    """A stage of the organization's default pipeline, by name."""
+    from opportunities.models import Stage
+
+    default = pipeline(organization)
+    with scopes_disabled():
+        return Stage.objects.get(organization=organization, pipeline=default, name=name)
+
+
+def opportunity(
+    organization,
+    *,
+    created_by=None,
+    company=None,
+    contact=None,
+    title="Big deal",
+    value="1000.00",
+    currency="EUR",
+    stage_name="Lead",
+    visibility="public",
+    expected_close=None,
+    owner=None,
+    description="",
+):
+    """An opportunity written directly (no events, no notifications), its probability and
+    state from its stage; mentions in `description` are resolved on save."""
+    from decimal import Decimal
+
+    from opportunities.models import Opportunity
+
+    row_stage = stage(organization, stage_name)
+    with scopes_disabled():
+        return Opportunity.objects.create(
+            organization=organization,
+            created_by=created_by,
+            company=company,
+            contact=contact,
+            title=title,
+            value=Decimal(value),
+            currency=currency,
+            stage=row_stage,
+            state=row_stage.kind,
+            probability=row_stage.probability,
+            visibility=visibility,
+            expected_close=expected_close,
+            owner=owner,
+            description=description,
+        )

@@ -26,6 +26,7 @@ FLOORS = {
     "notes": 4,
     "activity": 4,
     "timeline": 4,
+    "opportunities": 4,
     "trash": 5,
     "config": 9,
 }

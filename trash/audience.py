@@ -2,7 +2,8 @@
 
 A contact or company (and a file on one) is private like the record; its readers are
 those who could see it then (creator and mentioned members) and the one who deleted it.
-Projects, tasks and tickets are seen by every owner and member. A private note is read by
+An opportunity is private like a contact (its creator and mentioned members). Projects,
+tasks and tickets are seen by every owner and member. A private note is read by
 its author and the members it mentions; an activity linked only to private records by
 those who could see one of them, its creator and its assignees.
 """
@@ -20,6 +21,7 @@ KINDS = {
     "attachments.attachment": "attachment",
     "notes.note": "note",
     "activity.activity": "activity",
+    "opportunities.opportunity": "opportunity",
 }
 
 
@@ -47,7 +49,7 @@ def _record_of(item) -> Model | None:
 def of(record: Model, *, deleter) -> tuple[bool, set[int]]:
     """`(is_private, readers)` for a batch whose root is `record`."""
     kind = kind_of(record)
-    if kind in ("contact", "company"):
+    if kind in ("contact", "company", "opportunity"):
         private, readers = _directory(record)
     elif kind == "attachment":
         private, readers = _directory(_record_of(record))

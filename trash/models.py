@@ -18,6 +18,7 @@ class TrashKind(models.TextChoices):
     ATTACHMENT = "attachment", _("File")
     NOTE = "note", _("Note")
     ACTIVITY = "activity", _("Activity")
+    OPPORTUNITY = "opportunity", _("Opportunity")
 
 
 class TrashBatch(TenantModel):

@@ -265,6 +265,10 @@ def _restore(batch: TrashBatch) -> Restored:
             refused = _insert(model, objs) if objs else []
             missing_rows[model] += len(refused)
             restored[model] |= {obj.pk for obj in objs} - {obj.pk for obj in refused}
+            # Rows inserted raw skip save(); a model that keeps figures beside its rows
+            # (the board's stage totals) brings them in step here.
+            if hook := getattr(model, "restored_from_trash", None):
+                hook([obj for obj in objs if obj.pk in restored[model]])
         for label, pk, attname, old in batch.updates:
             model = apps.get_model(label)
             target = model._meta.get_field(attname.removesuffix("_id")).related_model

@@ -226,3 +226,60 @@
     if (first) first.focus();
   });
 })();
+
+// The opportunities' board: drag a card onto another column to move it to that stage.
+// The card's own form (a stage select and Move) is the keyboard and no-JS alternative;
+// a drop posts the same form's data with the CSRF header, then reloads the totals.
+(function () {
+  "use strict";
+  function setup(board) {
+    var dragged = null;
+    board.addEventListener("dragstart", function (event) {
+      var card = event.target.closest && event.target.closest(".board-card");
+      if (!card) return;
+      dragged = card;
+      card.classList.add("dragging");
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", card.id);
+    });
+    board.addEventListener("dragend", function () {
+      if (dragged) dragged.classList.remove("dragging");
+      board.querySelectorAll(".drop-target").forEach(function (c) { c.classList.remove("drop-target"); });
+    });
+    board.addEventListener("dragover", function (event) {
+      var column = event.target.closest && event.target.closest(".board-column");
+      if (!column || !dragged) return;
+      event.preventDefault();
+      column.classList.add("drop-target");
+    });
+    board.addEventListener("dragleave", function (event) {
+      var column = event.target.closest && event.target.closest(".board-column");
+      if (column && !column.contains(event.relatedTarget)) column.classList.remove("drop-target");
+    });
+    board.addEventListener("drop", function (event) {
+      var column = event.target.closest && event.target.closest(".board-column");
+      if (!column || !dragged) return;
+      event.preventDefault();
+      var card = dragged;
+      dragged = null;
+      var form = card.querySelector("form.move-form");
+      var stage = column.getAttribute("data-stage");
+      if (!form || form.elements.stage.value === stage) return;
+      var data = new FormData(form);
+      data.set("stage", stage);
+      column.querySelector(".board-cards").appendChild(card);
+      fetch(form.getAttribute("action"), {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: {
+          "X-CSRFToken": form.elements.csrfmiddlewaretoken.value,
+          "X-Requested-With": "fetch"
+        }
+      }).then(function () { window.location.reload(); });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-board]").forEach(setup);
+  });
+})();

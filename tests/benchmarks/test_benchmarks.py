@@ -18,6 +18,7 @@ from directory.markup import render_description
 from directory.validators import normalize_phone, normalize_vat
 from events.models import Event
 from notes.models import Note
+from opportunities.models import Opportunity
 from organizations.mentions import mentioned_emails
 from organizations.models import Membership, Organization, Role, User
 
@@ -108,6 +109,10 @@ def test_generator_builds_the_measured_records(generated, unscoped):
     reader = User.objects.get(email=generate.READER_EMAIL)
     assert Assignment.objects.filter(user=reader).count() == PLAN.reader_activities
     assert Event.objects.filter(organization=bench).count() == 3 * PLAN.contacts + 497 + 300
+    # The pipeline's load (issue 19): 30 open opportunities on the hub and the flagship.
+    assert Opportunity.objects.filter(organization=bench).count() == PLAN.opportunities
+    assert Opportunity.objects.filter(contact=hub, state="open").count() == 30
+    assert Opportunity.objects.filter(company=flagship, state="open").count() >= 30
 
 
 @postgres_only
@@ -173,6 +178,8 @@ def test_every_measured_page_answers_and_results_are_written(generated, tmp_path
     assert f"company page with {PLAN.flagship_persons} persons" in names
     assert "contact page with 3 companies, 20 connections" in names
     assert any(name.startswith("contacts: search") for name in names)
+    assert any(name.startswith("opportunity board") for name in names)
+    assert "open opportunities of the contact (panel section)" in names
     assert all(result.requests == 2 and result.queries > 0 for result in results)
     assert all(result.target for result in results)
     meta = {

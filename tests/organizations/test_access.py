@@ -265,6 +265,10 @@ def test_every_organization_url_is_in_the_table():
     from tests.trash.test_access import URL_NAMES as TRASH_URL_NAMES
 
     covered |= TRASH_URL_NAMES
+    # And the opportunities (roles × public and private opportunities).
+    from tests.opportunities.test_access import URL_NAMES as OPPORTUNITY_URL_NAMES
+
+    covered |= OPPORTUNITY_URL_NAMES
     missing = organization_url_names() - covered
 
     assert not missing, f"Add these URLs to ROUTES in {__name__}: {sorted(missing)}"

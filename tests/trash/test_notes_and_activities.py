@@ -108,3 +108,58 @@ def test_an_activity_on_a_private_contact_stays_private_in_the_trash(
     batch = the_batch()
     page = client_for(cast[who]).get(reverse("trash_list", kwargs={"slug": "acme"}))
     assert (f'id="batch-{batch.pk}"' in page.text) is sees
+
+
+def test_an_opportunity_comes_back_with_its_mentions_and_counts_on_the_board_again(
+    acme, alice, bob, carol, client_for
+):
+    from opportunities import selectors
+    from opportunities.models import Opportunity
+
+    with scope(organization=acme):
+        company = factories.CompanyFactory(organization=acme, created_by=alice)
+        deal = factories.opportunity(
+            acme, created_by=bob, company=company, title="Fleet", value="1200.00"
+        )
+        factories.opportunity(acme, created_by=bob, company=company, title="Other", value="50")
+        pipeline = factories.pipeline(acme)
+
+    def board_total():
+        with scope(organization=acme):
+            columns = selectors.board(alice, acme, pipeline, selectors.Filters(), [])
+        return sum(c.count for c in columns)
+
+    before = dump(acme)
+    assert board_total() == 2
+    client = client_for(bob)
+    page = client.get(reverse("opportunity_delete", kwargs={"slug": "acme", "pk": deal.pk}))
+    assert "to the trash" in page.text
+    response = client.post(reverse("opportunity_delete", kwargs={"slug": "acme", "pk": deal.pk}))
+    assert response.status_code == 302
+    with scopes_disabled():
+        assert not Opportunity.objects.filter(pk=deal.pk).exists()
+    assert board_total() == 1
+    batch = the_batch()
+    assert (batch.kind, batch.is_private) == ("opportunity", False)
+
+    response = restore(client, batch)
+    assert response["Location"] == reverse(
+        "opportunity_detail", kwargs={"slug": "acme", "pk": deal.pk}
+    )
+    assert differences(before, after := dump(acme)) == {}
+    assert set(only_new(before, after)) <= {"events.event", "history.change"}
+    assert board_total() == 2
+
+
+def test_a_private_opportunitys_batch_shows_only_to_who_could_see_it(
+    acme, alice, bob, carol, client_for
+):
+    with scope(organization=acme):
+        deal = factories.opportunity(acme, created_by=bob, title="Quiet", visibility="private")
+    client_for(bob).post(reverse("opportunity_delete", kwargs={"slug": "acme", "pk": deal.pk}))
+    batch = the_batch()
+    assert batch.is_private
+    trash = reverse("trash_list", kwargs={"slug": "acme"})
+    assert f'id="batch-{batch.pk}"' not in client_for(carol).get(trash).text
+    assert restore(client_for(carol), batch).status_code == 404
+    assert f'id="batch-{batch.pk}"' in client_for(bob).get(trash).text
