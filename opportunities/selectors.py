@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber, TruncMonth
 from django.shortcuts import get_object_or_404
+from django.utils.html import format_html_join
 
 from companies.models import Company
 from contacts.models import Contact
@@ -191,6 +192,9 @@ class Column:
     stage: Stage
     cards: list = field(default_factory=list)
     totals: list[Total] = field(default_factory=list)
+    # The <option>s of its cards' stage selects, rendered once (every card of a column
+    # is in its stage): the board's largest loop otherwise.
+    stage_options: str = ""
 
     @property
     def count(self) -> int:
@@ -281,6 +285,15 @@ def board(
     for card in sorted(cards, key=lambda c: (c.expected_close is None, c.expected_close, c.pk)):
         card.owner = owners.get(card.owner_id)  # owners and members: read once for the filter
         by_stage[card.stage_id].cards.append(card)
+    for column in columns:
+        column.stage_options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (other.stage.pk, " selected" if other is column else "", other.stage.name)
+                for other in columns
+            ),
+        )
     return columns
 
 

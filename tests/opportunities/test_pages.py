@@ -498,6 +498,35 @@ def test_the_board_shows_the_first_cards_of_a_column_and_its_true_count(
 
 
 @pytest.mark.django_db
+def test_each_cards_stage_select_offers_every_stage_with_its_own_chosen(
+    client_for, acme, alice, company
+):
+    """The keyboard's way to move a card: its select lists the pipeline's stages in order,
+    its own stage chosen (the options are rendered once per column)."""
+    lead = factories.opportunity(acme, created_by=alice, company=company, title="In lead")
+    won = factories.opportunity(
+        acme, created_by=alice, company=company, title="Got it", stage_name="Won"
+    )
+
+    page = client_for(alice).get(url("opportunity_board")).content.decode()
+
+    with scopes_disabled():
+        stages = list(
+            Stage.objects.filter(pipeline_id=lead.stage.pipeline_id)
+            .order_by("order", "id")
+            .values_list("pk", "name")
+        )
+    for card in (lead, won):
+        opening = f'<select id="move-{card.pk}" name="stage">'
+        select = page.split(opening, 1)[1].split("</select>", 1)[0]
+        expected = "".join(
+            f'<option value="{pk}"{" selected" if pk == card.stage_id else ""}>{name}</option>'
+            for pk, name in stages
+        )
+        assert select == expected
+
+
+@pytest.mark.django_db
 def test_the_board_public_totals_follow_every_write(client_for, acme, alice, bob, company):
     """StageTotal (the public totals the open board reads) always equals adding up the
     opportunities, through creation, edits, moves, closes, visibility, stage probability
