@@ -5,6 +5,8 @@ VENV := .venv
 export DEBUG ?= true
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# `make run PORT=8001` serves on another port.
+PORT ?= 8000
 
 .PHONY: install run test lint e2e bench load clean messages screenshots
 
@@ -45,7 +47,7 @@ run: install
 	@# The worker runs large copies in the background beside the server, and stops with it.
 	$(PY) manage.py run_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .
