@@ -162,6 +162,8 @@ class OrganizationForm(forms.ModelForm):
     default_country = CountryField(
         label=capfirst(Organization._meta.get_field("default_country").verbose_name),
         help_text=Organization._meta.get_field("default_country").help_text,
+        # A new organization starts on the model's default, as the other fields do.
+        initial=Organization._meta.get_field("default_country").default,
     )
 
     def __init__(self, *args, **kwargs) -> None:

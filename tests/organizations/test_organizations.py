@@ -28,6 +28,17 @@ def test_creating_an_organization_makes_the_creator_its_owner(client_for):
     assert (membership.user, membership.role) == (dora, Role.OWNER)
 
 
+def test_the_creation_form_starts_on_the_default_country(client_for):
+    """A user who only types a name creates the organization: the country select starts
+    on the default (Italy), not on an empty choice the form would refuse."""
+    dora = factories.UserFactory(email="dora@example.com")
+
+    page = client_for(dora).get(reverse("organization_list")).text
+
+    select = page.split('name="default_country"', 1)[1].split("</select>", 1)[0]
+    assert re.findall(r'<option value="(\w*)" selected', select) == ["IT"]
+
+
 def test_the_new_organization_dashboard_greets_its_owner(client_for):
     dora = factories.UserFactory(email="dora@example.com")
     client = client_for(dora)
