@@ -45,7 +45,7 @@ class Section:
     def load(self) -> "Section":
         """Read the record's next open activities the reader may see: one query."""
         self.activities = selectors.record_upcoming(
-            self.request.user, self.request.organization, **{self.kind: self.record}
+            self.request.user, self.request.membership, **{self.kind: self.record}
         )
         return self
 

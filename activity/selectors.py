@@ -65,18 +65,28 @@ def assignees(activity: Activity) -> list[User]:
 
 
 def record_upcoming(
-    user: User, organization: Organization, *, contact=None, company=None, project=None
+    user: User, membership: Membership, *, contact=None, company=None, project=None
 ) -> list[Activity]:
-    """The next open activities linked to one record that `user` may see (one query)."""
+    """The next open activities linked to one record that `user`, with `membership`, may
+    see (one query).
+
+    The record came through its own door (the page's 404), so an owner or member sees
+    every activity linked to it (the rule's "a linked record they may see") and the
+    query needs no visibility condition; only a guest's, on a project page, go through
+    `visible_to`.
+    """
+    organization = membership.organization_id
     target = {"contact": contact} if contact else {"company": company} if company else {}
     if project is not None:
         target = {"project": project}
+    activities = Activity.objects.filter(organization=organization)
+    if not membership.sees_directory:
+        activities = Activity.objects.visible_to(user, membership.organization)
     # A join from the record's links (its index), not a scan of every open activity:
     # a record has few activities, the organization may have millions.
     links = {f"links__{field}": value for field, value in target.items()}
     return list(
-        Activity.objects.visible_to(user, organization)
-        .filter(links__organization=organization, done_at__isnull=True, **links)
+        activities.filter(links__organization=organization, done_at__isnull=True, **links)
         .select_related("kind")
         .order_by("due_at", "id")[:UPCOMING]
     )
