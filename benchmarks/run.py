@@ -12,6 +12,8 @@ Settings come from the environment (or the matching options):
     BENCH_BUDGET         seconds of timing per page (default 60, 0 = no limit): a page
                          of seconds per request stops after 20 requests once it is spent
     BENCH_OUT            where to write the results (default benchmarks/results/)
+    BENCH_ONLY           comma-separated parts of page names: measure only those pages
+                         (a quick look while working; the README table is not rewritten)
 
 Only a full-scale run into benchmarks/results/ updates the table in benchmarks/README.md
 and the query plans in docs/performance.md.
@@ -52,6 +54,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=int(os.environ.get("BENCH_WARMUP", "10")))
     parser.add_argument("--budget", type=float, default=float(os.environ.get("BENCH_BUDGET", "60")))
     parser.add_argument("--out", type=Path, default=Path(os.environ.get("BENCH_OUT", RESULTS)))
+    parser.add_argument(
+        "--only",
+        type=lambda text: [part.strip() for part in text.split(",") if part.strip()],
+        default=os.environ.get("BENCH_ONLY", ""),
+    )
     return parser.parse_args(argv)
 
 
@@ -90,7 +97,9 @@ def main(argv: list[str] | None = None) -> None:
 
     print(f"measuring ({args.repeat} requests per page after {args.warmup} warm-up requests)")
     machine = measure.machine()
-    results = measure.run(repeat=args.repeat, warmup=args.warmup, budget=args.budget or None)
+    results = measure.run(
+        repeat=args.repeat, warmup=args.warmup, budget=args.budget or None, only=args.only
+    )
     meta = {
         "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "scale": args.scale,
@@ -102,12 +111,14 @@ def main(argv: list[str] | None = None) -> None:
         "generation": generation,
         "machine": machine,
     }
-    paths = report.write(results, meta, args.out)
-    print("results written to " + ", ".join(str(path) for path in paths.values()))
-    if args.scale == 1 and args.out.resolve() == RESULTS.resolve():
-        report.update_readme(environment.ROOT / "benchmarks" / "README.md", results, meta)
-        explain.write_plans(environment.ROOT / "docs" / "performance.md")
-        print("benchmarks/README.md and docs/performance.md updated")
+    # A partial run (BENCH_ONLY) is a quick look: it writes no results.
+    if not args.only:
+        paths = report.write(results, meta, args.out)
+        print("results written to " + ", ".join(str(path) for path in paths.values()))
+        if args.scale == 1 and args.out.resolve() == RESULTS.resolve():
+            report.update_readme(environment.ROOT / "benchmarks" / "README.md", results, meta)
+            explain.write_plans(environment.ROOT / "docs" / "performance.md")
+            print("benchmarks/README.md and docs/performance.md updated")
     missed = [result for result in results if not result.passed]
     print(f"{len(results) - len(missed)} of {len(results)} pages meet their targets")
     for result in missed:
