@@ -22,7 +22,6 @@ import time  # noqa: E402
 
 from benchmarks import environment  # noqa: E402
 
-
 # Where a page's template rendering starts: a TemplateResponse's content, or render().
 TEMPLATE_ENTRIES = {
     ("django/template/response.py", "rendered_content"),
