@@ -4,7 +4,9 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -92,17 +94,29 @@ def record_upcoming(
     )
 
 
-def my_assignments(user: User, organization: Organization) -> QuerySet:
-    """`user`'s assignments whose activity they may see (a guest: project ones only)."""
-    return (
-        Assignment.objects.filter(organization=organization, user=user)
-        .filter(
+def my_assignments(user: User, organization: Organization, *, role: str | None = None) -> QuerySet:
+    """`user`'s assignments whose activity they may see (a guest: project ones only).
+
+    An owner or member sees every activity assigned to them (the rule's "own"), so only a
+    guest's assignments go through `visible_to`. `role` is the reader's role when the
+    caller has it (the request's membership); it is read otherwise.
+    """
+    if role is None:
+        role = (
+            Membership.objects.filter(organization=organization, user=user)
+            .values_list("role", flat=True)
+            .first()
+        )
+    rows = Assignment.objects.filter(organization=organization, user=user)
+    if role == Role.GUEST:
+        rows = rows.filter(
             Exists(
                 Activity.objects.visible_to(user, organization).filter(pk=OuterRef("activity_id"))
             )
         )
-        .select_related("activity", "activity__kind")
-    )
+    elif role not in (Role.OWNER, Role.MEMBER):
+        return rows.none()
+    return rows.select_related("activity", "activity__kind")
 
 
 @dataclass(frozen=True)
@@ -133,23 +147,45 @@ def _ranges(now: datetime, prefix: str) -> list[tuple[str, Q]]:
     ]
 
 
-def dashboard_groups(user: User, organization: Organization, now=None) -> list[Group]:
+def dashboard_groups(
+    user: User, organization: Organization, now=None, *, role: str | None = None
+) -> list[Group]:
     """`user`'s open activities: overdue, the rest of today, the next seven days.
 
-    Three queries, each a range of the (organization, user, done, due_at) index cut at
-    DASHBOARD_GROUP + 1 rows (the extra one says "more"), whatever the total.
+    One query. PostgreSQL: three branches glued by UNION ALL, each a range of the
+    (organization, user, done, due_at) index cut at DASHBOARD_GROUP + 1 rows (the extra
+    one says "more"), whatever the total. Elsewhere (SQLite, the tests): the rows of the
+    three ranges numbered per group by a window function.
     """
-    open_ones = my_assignments(user, organization).filter(done=False)
+    open_ones = my_assignments(user, organization, role=role).filter(done=False)
     ranges = _ranges(now or timezone.now(), "activity__")
-    groups = []
-    for key, condition in ranges:
-        rows = list(open_ones.filter(condition).order_by("due_at", "id")[: DASHBOARD_GROUP + 1])
-        groups.append(
-            Group(
-                key, [row.activity for row in rows[:DASHBOARD_GROUP]], len(rows) > DASHBOARD_GROUP
-            )
+    cut = DASHBOARD_GROUP + 1
+    if connection.features.supports_slicing_ordering_in_compound:
+        branches = [
+            open_ones.filter(condition).annotate(group=Value(index)).order_by("due_at", "id")[:cut]
+            for index, (_key, condition) in enumerate(ranges)
+        ]
+        rows = branches[0].union(*branches[1:], all=True)
+    else:
+        group = Case(
+            *(When(condition, then=Value(index)) for index, (_key, condition) in enumerate(ranges)),
+            default=None,
         )
-    return groups
+        rows = (
+            open_ones.annotate(group=group)
+            .filter(group__isnull=False)
+            .annotate(
+                position=Window(RowNumber(), partition_by=[F("group")], order_by=["due_at", "id"])
+            )
+            .filter(position__lte=cut)
+        )
+    by_group: dict[int, list] = {index: [] for index in range(len(ranges))}
+    for row in sorted(rows, key=lambda row: (row.due_at, row.pk)):
+        by_group[row.group].append(row)
+    return [
+        Group(key, [row.activity for row in rows[:DASHBOARD_GROUP]], len(rows) > DASHBOARD_GROUP)
+        for (key, _condition), rows in zip(ranges, by_group.values(), strict=True)
+    ]
 
 
 WHEN = ("overdue", "today", "week", "open", "done")

@@ -148,7 +148,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         "is_guest": membership.role == Role.GUEST,
         "dashboard_panels": _directory_panels(request) + _work_panels(request),
-        "activity_groups": dashboard_groups(request.user, organization),
+        "activity_groups": dashboard_groups(request.user, organization, role=membership.role),
         "recent_records": _recent_records(request),
         # The counter read with the request's memberships: no query of its own.
         "usage": shown_usage(organization) if membership.sees_directory else None,
