@@ -19,6 +19,8 @@ from events.models import KIND_GROUPS, Event, Notification
 from organizations.models import Membership, Organization, Role, User
 
 PER_PAGE = 20
+# A company's timeline holds the events of at most this many of its persons.
+MAX_PERSONS = 5000
 ORDER = ["-created_at", "-id"]
 
 
@@ -59,8 +61,15 @@ def record_events(
     if contact is not None:
         events = events.filter(contact=contact)
     elif with_persons:
-        persons = Affiliation.objects.filter(organization=organization, company=company)
-        events = events.filter(Q(company=company) | Q(contact_id__in=persons.values("contact_id")))
+        # The persons' ids as a list, not a subquery: PostgreSQL then reads both indexes
+        # (event_company, event_contact) and ORs them, where `company = … OR contact_id IN
+        # (SELECT …)` walks every event of the organization (0.8 s at 3M events).
+        persons = list(
+            Affiliation.objects.filter(organization=organization, company=company)
+            .order_by()
+            .values_list("contact_id", flat=True)[:MAX_PERSONS]
+        )
+        events = events.filter(Q(company=company) | Q(contact_id__in=persons))
     else:
         events = events.filter(company=company)
     if group in KIND_GROUPS:
