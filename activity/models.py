@@ -21,6 +21,7 @@ from connections.selectors import projects_visible_to
 from contacts.models import Contact
 from organizations.models import ListEntry, Membership, Role
 from organizations.scoping import ScopedManager, TenantModel
+from organizations.visibility import known_role
 
 
 class ActivityKind(ListEntry):
@@ -49,25 +50,40 @@ class ActivityQuerySet(models.QuerySet):
         if user is None or not user.is_authenticated:
             return self.none()
         links = ActivityLink.objects.filter(organization=organization, activity=OuterRef("pk"))
-        sees_a_link = (
-            Exists(links.filter(contact__in=Contact.objects.visible_to(user, organization)))
-            | Exists(links.filter(company__in=Company.objects.visible_to(user, organization)))
-            | Exists(links.filter(project__in=projects_visible_to(user, organization)))
-        )
-        own = Q(created_by=user) | Exists(
-            Assignment.objects.filter(organization=organization, activity=OuterRef("pk"), user=user)
-        )
+
+        def member_sees() -> Q:
+            own = Q(created_by=user) | Exists(
+                Assignment.objects.filter(
+                    organization=organization, activity=OuterRef("pk"), user=user
+                )
+            )
+            sees_a_link = (
+                Exists(links.filter(contact__in=Contact.objects.visible_to(user, organization)))
+                | Exists(links.filter(company__in=Company.objects.visible_to(user, organization)))
+                | Exists(links.filter(project__in=projects_visible_to(user, organization)))
+            )
+            # `own` first: the cheap test that settles a member's own activities.
+            return own | sees_a_link
+
+        def guest_sees() -> Q:
+            # A guest never sees anything about a contact or a company (PRODUCT §1).
+            return ~Exists(
+                links.filter(Q(contact__isnull=False) | Q(company__isnull=False))
+            ) & Exists(links.filter(project__in=projects_visible_to(user, organization)))
+
+        # With the request's memberships the role is known: only its condition is built.
+        role = known_role(user, organization)
+        if role in (Role.OWNER, Role.MEMBER):
+            return self.filter(member_sees(), organization=organization)
+        if role == Role.GUEST:
+            return self.filter(guest_sees(), organization=organization)
+        if role is not None:
+            return self.none()
         memberships = Membership.objects.filter(organization=organization, user=user)
         member = Exists(memberships.filter(role__in=[Role.OWNER, Role.MEMBER]))
         guest = Exists(memberships.filter(role=Role.GUEST))
-        # A guest never sees anything about a contact or a company (PRODUCT §1).
-        guest_sees = ~Exists(
-            links.filter(Q(contact__isnull=False) | Q(company__isnull=False))
-        ) & Exists(links.filter(project__in=projects_visible_to(user, organization)))
         return self.filter(
-            # `own` first: the cheap test that settles a member's own activities.
-            (member & (own | sees_a_link)) | (guest & guest_sees),
-            organization=organization,
+            (member & member_sees()) | (guest & guest_sees()), organization=organization
         )
 
 

@@ -17,6 +17,7 @@ from companies.models import Company
 from connections.models import Connection, Project, ProjectStatus, Task, Ticket
 from contacts.models import Contact
 from organizations.models import Membership, Organization, Role, User
+from organizations.visibility import known_role
 
 PROJECT_SORTS = {
     "-created": ["-created_at", "-id"],
@@ -41,30 +42,37 @@ def _is_guest(user: User, organization: Organization) -> Exists:
     return Exists(_memberships(user, organization, [Role.GUEST]))
 
 
+def _by_role(model, user: User, organization: Organization, guest_sees: Q) -> QuerySet:
+    """`model`'s rows: all for owners and members, those `guest_sees` for a guest, none
+    for anyone else. The role comes from the request's memberships when they were read
+    (`known_role`), else it is checked in the same query."""
+    if not _authenticated(user):
+        return model.objects.none()
+    role = known_role(user, organization)
+    if role in (Role.OWNER, Role.MEMBER):
+        return model.objects.filter(organization=organization)
+    if role == Role.GUEST:
+        return model.objects.filter(guest_sees, organization=organization)
+    if role is not None:
+        return model.objects.none()
+    return model.objects.filter(
+        _sees_all(user, organization) | (_is_guest(user, organization) & guest_sees),
+        organization=organization,
+    )
+
+
 def _authenticated(user: User | None) -> bool:
     return user is not None and user.is_authenticated
 
 
 def tasks_visible_to(user: User, organization: Organization) -> QuerySet:
     """Return the tasks `user` may see: all for owners/members, a guest's own, else none."""
-    if not _authenticated(user):
-        return Task.objects.none()
-    # The role check is an uncorrelated EXISTS in the same query (as in `visible_to`):
-    # one round trip, and a removed member or guest sees nothing at once.
-    return Task.objects.filter(
-        _sees_all(user, organization) | (_is_guest(user, organization) & Q(assignee=user)),
-        organization=organization,
-    )
+    return _by_role(Task, user, organization, Q(assignee=user))
 
 
 def tickets_visible_to(user: User, organization: Organization) -> QuerySet:
     """Return the tickets `user` may see: all for owners/members, a guest's own, else none."""
-    if not _authenticated(user):
-        return Ticket.objects.none()
-    return Ticket.objects.filter(
-        _sees_all(user, organization) | (_is_guest(user, organization) & Q(assignee=user)),
-        organization=organization,
-    )
+    return _by_role(Ticket, user, organization, Q(assignee=user))
 
 
 def projects_with_another_client(projects: QuerySet, company=None, contact=None) -> QuerySet:
@@ -81,19 +89,13 @@ def projects_visible_to(user: User, organization: Organization) -> QuerySet:
     All of them for owners and members; for a guest, the projects holding a task or a
     ticket assigned to them; nothing for anyone else.
     """
-    if not _authenticated(user):
-        return Project.objects.none()
     assigned_task = Task.objects.filter(
         organization=organization, project=OuterRef("pk"), assignee=user
     )
     assigned_ticket = Ticket.objects.filter(
         organization=organization, project=OuterRef("pk"), assignee=user
     )
-    return Project.objects.filter(
-        _sees_all(user, organization)
-        | (_is_guest(user, organization) & (Exists(assigned_task) | Exists(assigned_ticket))),
-        organization=organization,
-    )
+    return _by_role(Project, user, organization, Exists(assigned_task) | Exists(assigned_ticket))
 
 
 def visible_contacts(user: User, organization: Organization) -> QuerySet:

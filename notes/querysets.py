@@ -15,6 +15,7 @@ from connections.selectors import projects_visible_to
 from contacts.models import Contact
 from organizations.models import Membership, Role
 from organizations.scoping import ScopedManager
+from organizations.visibility import known_role
 
 
 class NoteQuerySet(QuerySet):
@@ -53,10 +54,17 @@ class NoteQuerySet(QuerySet):
         )
         # A mention counts for owners and members only (mentions are resolved to them),
         # so a member later made a guest no longer reads the private notes naming them.
-        reader = Membership.objects.filter(
-            organization=organization, user=user, role__in=[Role.OWNER, Role.MEMBER]
-        )
-        note = Q(is_private=False) | Q(author=user) | (Exists(mentioned) & Exists(reader))
+        role = known_role(user, organization)
+        if role in (Role.OWNER, Role.MEMBER):
+            counts = Exists(mentioned)
+        elif role is not None:
+            counts = Q(pk__in=[])
+        else:
+            reader = Membership.objects.filter(
+                organization=organization, user=user, role__in=[Role.OWNER, Role.MEMBER]
+            )
+            counts = Exists(mentioned) & Exists(reader)
+        note = Q(is_private=False) | Q(author=user) | counts
         return note & Q(organization=organization)
 
     def on_record(self, record) -> "NoteQuerySet":

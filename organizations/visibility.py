@@ -14,6 +14,30 @@ class Visibility(models.TextChoices):
     PRIVATE = "private", _("Private")
 
 
+NOT_A_MEMBER = ""
+
+
+def known_role(user, organization) -> str | None:
+    """`user`'s role in `organization` as read with the request's user, if it was.
+
+    `MembershipBackend.get_user` reads a logged-in user's memberships with the user, at
+    the start of every request (`user.prefetched_memberships`); with them a door decides
+    the reader's role in Python and builds only that role's condition, where otherwise it
+    adds an uncorrelated EXISTS on Membership for each role to its query. Returns the
+    role, NOT_A_MEMBER ("") when the memberships were read and this organization is not
+    among them, or None when they were not read (a user loaded elsewhere: the worker, a
+    test, the admin): then the doors check the role in SQL as before.
+    """
+    memberships = getattr(user, "prefetched_memberships", None)
+    if memberships is None or organization is None:
+        return None
+    organization_id = getattr(organization, "pk", organization)
+    for membership in memberships:
+        if membership.organization_id == organization_id:
+            return membership.role
+    return NOT_A_MEMBER
+
+
 class VisibleQuerySet(models.QuerySet):
     """Queryset of a directory model (contacts, companies) with the visibility rule.
 
@@ -28,6 +52,11 @@ class VisibleQuerySet(models.QuerySet):
         every public record plus the private ones they created or are mentioned in.
         """
         if user is None or not user.is_authenticated:
+            return self.none()
+        role = known_role(user, organization)
+        if role in (Role.OWNER, Role.MEMBER):
+            return self.filter(self._visible_condition(user), organization=organization)
+        if role is not None:
             return self.none()
         # The reader check is an uncorrelated EXISTS in the same query: one round trip,
         # evaluated once by the database, and a removed member sees nothing at once.
