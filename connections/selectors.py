@@ -291,7 +291,7 @@ def record_connections(user: User, organization: Organization, **record) -> list
     the whole query takes to run.
     """
     return list(
-        Connection.objects.filter(_sees_all(user, organization), organization=organization)
+        _by_role(Connection, user, organization, guest_sees=Q(pk__in=[]))
         .filter(**record)
         .select_related(
             "project",
@@ -355,7 +355,7 @@ def client_portfolio(user: User, organization: Organization, **client) -> Client
     """
     field = "client_contact" if "contact" in client else "client_company"
     projects = list(
-        Project.objects.filter(_sees_all(user, organization), organization=organization)
+        _by_role(Project, user, organization, guest_sees=Q(pk__in=[]))
         .filter(**{field: next(iter(client.values()))})
         .order_by("-created_at", "-id")
     )

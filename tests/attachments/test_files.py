@@ -59,6 +59,12 @@ def test_a_storage_key_is_the_organization_and_a_uuid():
         ("feed.xml", OCTET_STREAM),
         ("app.js", OCTET_STREAM),
         ("no-extension", OCTET_STREAM),
+        # Leading dots are not an extension; the last one after a name is.
+        ("..pdf", OCTET_STREAM),
+        (".pdf", OCTET_STREAM),
+        ("a..pdf", "application/pdf"),
+        ("folder.d/report", OCTET_STREAM),
+        ("report.pdf.", OCTET_STREAM),
     ],
 )
 def test_the_content_type_comes_from_a_safe_list_by_extension(name, content_type):
