@@ -91,7 +91,9 @@ class MergeForm(forms.Form):
                     options.append((f"{record.pk}-{row.pk}", str(row), values))
             self.point_options[related_name] = options
             self.fields[related_name] = forms.MultipleChoiceField(
-                label=records[0]._meta.get_field(related_name).related_model._meta.verbose_name_plural,
+                label=records[0]
+                ._meta.get_field(related_name)
+                .related_model._meta.verbose_name_plural,
                 choices=[(key, label) for key, label, _values in options],
                 widget=forms.CheckboxSelectMultiple,
                 required=False,
@@ -169,9 +171,7 @@ class MergeForm(forms.Form):
 
     def points(self, related_name: str) -> list[dict]:
         chosen = set(self.cleaned_data.get(related_name) or [])
-        return [
-            values for key, _label, values in self.point_options[related_name] if key in chosen
-        ]
+        return [values for key, _label, values in self.point_options[related_name] if key in chosen]
 
 
 def validate_ids(raw: str) -> list[int]:

@@ -59,12 +59,13 @@ def _branches(model: type[DirectoryRecord]) -> list[tuple[str, str]]:
     table = model._meta.db_table
     owner = f"{model._meta.model_name}_id"
     branches = []
-    for reason, related_name, column in [("email", "emails", "email"), ("phone", "phones", "number")]:
+    points_columns = [("email", "emails", "email"), ("phone", "phones", "number")]
+    for reason, related_name, column in points_columns:
         points = model._meta.get_field(related_name).related_model._meta.db_table
         branches.append(
             (
                 reason,
-                f"SELECT a.{owner}, b.{owner}, 1.0 FROM {points} a JOIN {points} b"
+                f"SELECT a.{owner}, b.{owner}, 1.0 FROM {points} a JOIN {points} b"  # noqa: S608
                 f" ON b.organization_id = a.organization_id AND b.{column} = a.{column}"
                 f" AND b.{owner} > a.{owner}"
                 f" WHERE a.organization_id = %s AND a.{owner} IN ({{visible}})"
@@ -74,7 +75,7 @@ def _branches(model: type[DirectoryRecord]) -> list[tuple[str, str]]:
     branches.append(
         (
             "vat",
-            f"SELECT a.id, b.id, 1.0 FROM {table} a JOIN {table} b"
+            f"SELECT a.id, b.id, 1.0 FROM {table} a JOIN {table} b"  # noqa: S608
             " ON b.organization_id = a.organization_id AND b.vat_number = a.vat_number"
             " AND b.id > a.id"
             " WHERE a.organization_id = %s AND a.vat_number <> ''"
@@ -87,7 +88,7 @@ def _branches(model: type[DirectoryRecord]) -> list[tuple[str, str]]:
         branches.append(
             (
                 "name",
-                f"SELECT a.id, b.id, {similarity} FROM {affiliations} x"
+                f"SELECT a.id, b.id, {similarity} FROM {affiliations} x"  # noqa: S608
                 f" JOIN {affiliations} y ON y.organization_id = x.organization_id"
                 " AND y.company_id = x.company_id AND y.contact_id > x.contact_id"
                 f" JOIN {table} a ON a.id = x.contact_id JOIN {table} b ON b.id = y.contact_id"

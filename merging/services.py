@@ -66,10 +66,7 @@ def _serialize(objs: list[Model]) -> list[dict]:
 
 
 def _deserialize(rows: list[dict]) -> list[Model]:
-    return [
-        item.object
-        for item in serializers.deserialize("python", rows, ignorenonexistent=True)
-    ]
+    return [item.object for item in serializers.deserialize("python", rows, ignorenonexistent=True)]
 
 
 def own_models(model: type[DirectoryRecord]) -> set:

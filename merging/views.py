@@ -111,9 +111,11 @@ def merge_records(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
 @directory_required
 def merge_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The merges whose survivor the reader sees, newest first, with Undo where allowed."""
-    merges = selectors.visible_merges(request.user, request.organization).select_related(
-        "merged_by", "undone_by"
-    ).defer("moved", "changed", "survivor_row", "survivor_rows")
+    merges = (
+        selectors.visible_merges(request.user, request.organization)
+        .select_related("merged_by", "undone_by")
+        .defer("moved", "changed", "survivor_row", "survivor_rows")
+    )
     page = Paginator(merges, PER_PAGE).get_page(request.GET.get("page"))
     for merge in page:
         merge.may_undo = merge.can_be_undone and _may_undo(request, merge)
