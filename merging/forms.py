@@ -30,6 +30,8 @@ POINT_KINDS = {
     "addresses": ("street", "postal_code", "city", "region", "country"),
 }
 
+POINT_LABELS = {"emails": _("Emails"), "phones": _("Phones"), "addresses": _("Addresses")}
+
 
 def _shown(record: DirectoryRecord, name: str) -> str:
     field = record._meta.get_field(name)
@@ -91,9 +93,7 @@ class MergeForm(forms.Form):
                     options.append((f"{record.pk}-{row.pk}", str(row), values))
             self.point_options[related_name] = options
             self.fields[related_name] = forms.MultipleChoiceField(
-                label=records[0]
-                ._meta.get_field(related_name)
-                .related_model._meta.verbose_name_plural,
+                label=POINT_LABELS[related_name],
                 choices=[(key, label) for key, label, _values in options],
                 widget=forms.CheckboxSelectMultiple,
                 required=False,

@@ -21,6 +21,8 @@ from organizations.permissions import directory_required
 PER_PAGE = 25
 # The URL's plural for each kind of record.
 KINDS = {"contacts": MergeKind.CONTACT, "companies": MergeKind.COMPANY}
+# The editable-list fields a merge page shows by name.
+LIST_FIELDS = {MergeKind.CONTACT: ("type",), MergeKind.COMPANY: ("type", "sector")}
 
 
 def _kind(value: str) -> str:
@@ -67,6 +69,7 @@ def merge_records(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     records = list(
         model.objects.visible_to(user, organization)
         .filter(pk__in=ids)
+        .select_related(*LIST_FIELDS[kind])
         .prefetch_related("emails", "phones", "addresses")
         .order_by("created_at", "pk")
     )
@@ -87,7 +90,7 @@ def merge_records(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
                 user=user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error(None, error.messages)
         else:
             messages.success(
                 request,

@@ -128,4 +128,5 @@ def test_a_merge_with_one_record_the_reader_cannot_see_is_a_404(acme, cast, clie
     assert client.get(f"{path}?ids=abc").status_code == 404
     bad_kind = reverse("merge_records", kwargs={"slug": "acme", "kind": "projects"})
     assert client.get(f"{bad_kind}?ids={mine.pk},{hidden.pk}").status_code == 404
-    assert client.get(reverse("duplicate_list", kwargs={"slug": "acme"}) + "?kind=x").status_code == 404
+    duplicates = reverse("duplicate_list", kwargs={"slug": "acme"})
+    assert client.get(f"{duplicates}?kind=x").status_code == 404

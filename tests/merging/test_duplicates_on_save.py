@@ -58,9 +58,7 @@ def grace(acme, carol):
     ],
     ids=["email", "phone", "vat", "name"],
 )
-def test_each_reason_shows_the_form_again_and_saves_nothing(
-    grace, bob, client_for, fields, reason
-):
+def test_each_reason_shows_the_form_again_and_saves_nothing(grace, bob, client_for, fields, reason):
     client = client_for(bob)
     emails, phones = fields.pop("emails", ()), fields.pop("phones", ())
     data = contact_data(emails=emails, phones=phones, **{"first_name": "Ada", **fields})
@@ -126,7 +124,9 @@ def test_a_private_record_the_user_cannot_see_is_never_named(acme, carol, bob, c
 
 def test_a_company_with_the_same_vat_or_email(acme, bob, client_for):
     with scope(organization=acme):
-        initech = factories.CompanyFactory(organization=acme, name="Initech", vat_number="IT00743110157")
+        initech = factories.CompanyFactory(
+            organization=acme, name="Initech", vat_number="IT00743110157"
+        )
         initech.emails.create(organization=acme, email="info@initech.test", position=0)
     client = client_for(bob)
 

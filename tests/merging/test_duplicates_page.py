@@ -44,8 +44,8 @@ def records(acme, bob, carol):
             created_by=carol,
         )
         secret.emails.create(organization=acme, email="same@mail.test", position=1)
-        acme1 = factories.CompanyFactory(organization=acme, name="Acme A", vat_number="IT00743110157")
-        acme2 = factories.CompanyFactory(organization=acme, name="Acme B", vat_number="IT00743110157")
+        for name in ("Acme A", "Acme B"):
+            factories.CompanyFactory(organization=acme, name=name, vat_number="IT00743110157")
     return locals()
 
 

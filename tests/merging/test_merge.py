@@ -183,9 +183,15 @@ def test_merge_moves_everything_to_the_survivor_and_undo_gives_both_back(
 
 def test_companies_merge_and_undo(acme, alice, bob, client_for):
     with scope(organization=acme):
-        one = factories.CompanyFactory(organization=acme, name="Initech", vat_number="IT00743110157")
+        one = factories.CompanyFactory(
+            organization=acme, name="Initech", vat_number="IT00743110157"
+        )
         two = factories.CompanyFactory(
-            organization=acme, name="Initech S.p.A.", vat_number="IT00743110157", visibility="private", created_by=bob
+            organization=acme,
+            name="Initech S.p.A.",
+            vat_number="IT00743110157",
+            visibility="private",
+            created_by=bob,
         )
         two.emails.create(organization=acme, email="info@initech.test", position=0)
         person = factories.ContactFactory(organization=acme)
