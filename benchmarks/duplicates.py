@@ -74,9 +74,8 @@ def main(repeat: int) -> None:
             started = time.perf_counter()
             pairs = duplicate_pairs(model, reader, organization)
             elapsed = (time.perf_counter() - started) * 1000
-            print(
-                f"duplicate pairs of {model._meta.verbose_name_plural}: {len(pairs)} in {elapsed:.0f} ms"
-            )
+            name = model._meta.verbose_name_plural
+            print(f"duplicate pairs of {name}: {len(pairs)} in {elapsed:.0f} ms")
 
 
 if __name__ == "__main__":
