@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import MAX_DETAILS, DirectoryRecord
 from merging.models import MAX_RECORDS
+from organizations.mentions import mentioned_emails
 from organizations.models import User
 from organizations.visibility import Visibility
 
@@ -136,16 +137,25 @@ class MergeForm(forms.Form):
                 )
         survivor = self.survivor()
         visibility = cleaned.get("visibility")
-        if (
-            survivor is not None
-            and visibility
-            and visibility != self.strictest
-            and survivor.created_by_id != self.user.pk
-        ):
+        if survivor is None or not visibility or survivor.created_by_id == self.user.pk:
+            return cleaned
+        if visibility != self.strictest:
             self.add_error(
                 "visibility",
                 _("Only the creator of the record you keep may make it less private."),
             )
+        elif visibility == Visibility.PRIVATE and not self.errors:
+            # A private record is seen by its creator and the members its description
+            # mentions: the merger must stay one of them.
+            description = self.values()["description"]
+            if self.user.email.lower() not in mentioned_emails(description):
+                self.add_error(
+                    "survivor",
+                    _(
+                        "You would no longer see the merged record: it will be private. "
+                        "Keep a record you created, or a description that mentions you."
+                    ),
+                )
         return cleaned
 
     def survivor(self) -> DirectoryRecord | None:

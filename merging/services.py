@@ -221,6 +221,7 @@ def merge_records(
             )
         ]
         for loser in losers:
+            loser_pk = loser.pk
             events.append(
                 record_event(
                     organization=organization,
@@ -231,7 +232,7 @@ def merge_records(
                 )
             )
             batch = move_to_trash(loser, user=user, delete=lambda loser=loser: _delete(loser))
-            merge.losers.append([loser.pk, batch.pk])
+            merge.losers.append([loser_pk, batch.pk])
         merge.event_ids = [event.pk for event in events]
         merge.save(update_fields=["losers", "event_ids"])
     return merge

@@ -20,6 +20,7 @@ from connections.models import Connection, Project
 from contacts.models import Contact
 from events.models import Event, EventKind
 from history.models import Change
+from merging.forms import MergeForm
 from merging.models import Merge
 from notes.models import Note
 from opportunities.models import Opportunity
@@ -51,7 +52,6 @@ def people(acme, alice, bob, carol):
             created_by=bob,
             description="Ask @carol@example.com",
         )
-        factories.mention(ada, carol)
         ada.emails.create(organization=acme, email="ada@one.test", position=0)
         ada.emails.create(organization=acme, email="shared@both.test", position=1)
         ada.phones.create(organization=acme, number="+390211111111", position=0)
@@ -203,20 +203,21 @@ def test_companies_merge_and_undo(acme, alice, bob, client_for):
         factories.opportunity(acme, created_by=bob, company=two)
     before = dump(acme)
     client = client_for(bob)
-    data = default_data([one, two], "company", bob, field_name="1")
+    # bob keeps his own (private) record: a survivor he did not create would be hidden
+    # from him once private (tested in test_the_merger_must_still_see_the_result).
+    data = default_data([one, two], "company", bob, field_name="1", survivor=two.pk)
 
     response = client.post(merge_url("company", one, two), data)
 
     assert response.status_code == 302
     with scopes_disabled():
-        one.refresh_from_db()
-        assert one.name == "Initech S.p.A."
-        # A private record merged in: the survivor is private too.
-        assert one.visibility == "private"
-        assert list(one.emails.values_list("email", flat=True)) == ["info@initech.test"]
-        assert Affiliation.objects.get(contact=person).company_id == one.pk
-        assert Project.objects.get(name="Roof").client_company_id == one.pk
-        assert not Company.objects.filter(pk=two.pk).exists()
+        two.refresh_from_db()
+        assert two.name == "Initech S.p.A."
+        assert two.visibility == "private"
+        assert list(two.emails.values_list("email", flat=True)) == ["info@initech.test"]
+        assert Affiliation.objects.get(contact=person).company_id == two.pk
+        assert Project.objects.get(name="Roof").client_company_id == two.pk
+        assert not Company.objects.filter(pk=one.pk).exists()
         merge = Merge.objects.get()
     assert client.post(url("merge_undo", pk=merge.pk)).status_code == 302
     assert_back(before, dump(acme))
@@ -228,12 +229,13 @@ def test_more_than_three_emails_keeps_the_form_and_merges_nothing(people, acme, 
         people["ada"].refresh_from_db()
     before = dump(acme)
     client = client_for(bob)
-    data = default_data([people["ada"], people["twin"]], "contact", bob)
-    with scopes_disabled():
-        keys = [f"{people['ada'].pk}-{row.pk}" for row in people["ada"].emails.all()] + [
-            f"{people['twin'].pk}-{row.pk}" for row in people["twin"].emails.all()
-        ]
-    data["emails"] = keys
+    records = [people["ada"], people["twin"]]
+    data = default_data(records, "contact", bob)
+    with scope(organization=acme):
+        form = MergeForm(records=records, kind="contact", user=bob)
+    # Four different emails (the shared one is offered once), all ticked.
+    data["emails"] = [key for key, _label in form.fields["emails"].choices]
+    assert len(data["emails"]) == 4
 
     response = client.post(merge_url("contact", people["ada"], people["twin"]), data)
 
@@ -296,3 +298,39 @@ def test_the_merges_list(people, acme, bob, carol, client_for):
     # carol sees the merge but did not make it (and is no owner): no Undo for her.
     page = client_for(carol).get(url("merge_list")).content.decode()
     assert "Ada King" in page and "Undo merge" not in page
+
+
+def test_a_private_record_merged_in_makes_the_survivor_private(acme, bob, carol, client_for):
+    with scope(organization=acme):
+        public = factories.ContactFactory(organization=acme, created_by=carol, last_name="A")
+        private = factories.ContactFactory(
+            organization=acme,
+            created_by=carol,
+            visibility="private",
+            last_name="B",
+            description="Ask @bob@example.com",
+        )
+    # carol keeps her public record: it becomes private.
+    data = default_data([public, private], "contact", carol, field_description="1")
+    response = client_for(carol).post(merge_url("contact", public, private), data)
+    assert response.status_code == 302
+    with scopes_disabled():
+        public.refresh_from_db()
+        assert public.visibility == "private"
+        # The description chosen mentions bob: he still sees the merged record.
+        assert public.mentions.filter(user=bob).exists()
+
+
+def test_the_merger_must_still_see_the_result(acme, bob, carol, client_for):
+    with scope(organization=acme):
+        public = factories.ContactFactory(organization=acme, created_by=carol, last_name="A")
+        private = factories.ContactFactory(
+            organization=acme, created_by=bob, visibility="private", last_name="B"
+        )
+    before = dump(acme)
+    # Keeping carol's record, made private, would hide it from bob.
+    data = default_data([public, private], "contact", bob)
+    response = client_for(bob).post(merge_url("contact", public, private), data)
+    assert response.status_code == 400
+    assert "You would no longer see" in response.content.decode()
+    assert differences(before, dump(acme)) == {}
