@@ -2,13 +2,13 @@
 
 `duplicate_pairs` finds candidate pairs with set-based SQL: each reason is one self-join
 on an indexed column (emails and phones by value, VAT numbers, persons of the same
-company with pg_trgm-similar names), both sides restricted to the records the reader may
-see, each cut at `MAX_PAIRS` rows.
+company with pg_trgm-similar names), from the organization's `RECENT` most recently
+changed records (duplicates come from recent entries and imports) to all of them, each
+cut at `MAX_PAIRS` rows; then only the pairs whose two records the reader may see stay.
 """
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q
 
@@ -19,8 +19,12 @@ from directory.models import DirectoryRecord
 from merging.models import Merge, MergeKind
 from organizations.models import Organization, User
 
-# How many rows each reason's query reads at most: the page stays bounded at any size.
+# How many rows each reason's query reads at most, and from how many of the most recently
+# changed records: the page's work stays bounded at any size of the organization.
 MAX_PAIRS = 500
+RECENT = 10_000
+# Names are compared with every person of the same companies: fewer records start it.
+RECENT_NAMES = 2_000
 # Points a pair gets per reason (a similar name: times its similarity), up to 100.
 WEIGHTS = {"vat": 60, "email": 60, "phone": 50, "name": 50}
 
@@ -47,19 +51,27 @@ class Pair:
         return [str(REASONS[reason]) for reason in sorted(self.reasons)]
 
 
-def _visible_sql(model: type[DirectoryRecord], user: User, organization: Organization):
-    visible = model.objects.visible_to(user, organization).order_by().values("pk")
-    return visible.query.sql_with_params()
-
-
 def _fold(alias: str) -> str:
     return f"rolo_unaccent(lower({alias}.first_name || ' ' || {alias}.last_name))"
 
 
+def _recent(table: str, count: int = 0) -> str:
+    """The ids of the organization's `count` (RECENT) most recently changed records: an
+    index range of `(organization, -updated_at, -id)`."""
+    return (
+        f"(SELECT id FROM {table} WHERE organization_id = %s"  # noqa: S608
+        f" ORDER BY updated_at DESC, id DESC LIMIT {count or RECENT})"
+    )
+
+
 def _branches(model: type[DirectoryRecord]) -> list[tuple[str, str]]:
-    """(reason, SQL) of each reason's self-join; `{visible}` stands for the visible ids."""
+    """(reason, SQL) of each reason's self-join, from the recent records to all of them.
+
+    Each SQL takes the organization's id twice (the recent records', the join's).
+    """
     table = model._meta.db_table
     owner = f"{model._meta.model_name}_id"
+    recent = _recent(table)
     branches = []
     points_columns = [("email", "emails", "email"), ("phone", "phones", "number")]
     for reason, related_name, column in points_columns:
@@ -67,21 +79,21 @@ def _branches(model: type[DirectoryRecord]) -> list[tuple[str, str]]:
         branches.append(
             (
                 reason,
-                f"SELECT a.{owner}, b.{owner}, 1.0 FROM {points} a JOIN {points} b"  # noqa: S608
-                f" ON b.organization_id = a.organization_id AND b.{column} = a.{column}"
-                f" AND b.{owner} > a.{owner}"
-                f" WHERE a.organization_id = %s AND a.{owner} IN ({{visible}})"
-                f" AND b.{owner} IN ({{visible}})",
+                f"SELECT a.{owner}, b.{owner}, 1.0 FROM {recent} r"  # noqa: S608
+                f" JOIN {points} a ON a.{owner} = r.id"
+                f" JOIN {points} b ON b.organization_id = a.organization_id"
+                f" AND b.{column} = a.{column} AND b.{owner} <> a.{owner}"
+                " WHERE a.organization_id = %s",
             )
         )
     branches.append(
         (
             "vat",
-            f"SELECT a.id, b.id, 1.0 FROM {table} a JOIN {table} b"  # noqa: S608
-            " ON b.organization_id = a.organization_id AND b.vat_number = a.vat_number"
-            " AND b.id > a.id"
-            " WHERE a.organization_id = %s AND a.vat_number <> ''"
-            " AND a.id IN ({visible}) AND b.id IN ({visible})",
+            f"SELECT a.id, b.id, 1.0 FROM {recent} r"  # noqa: S608
+            f" JOIN {table} a ON a.id = r.id"
+            f" JOIN {table} b ON b.organization_id = a.organization_id"
+            " AND b.vat_number = a.vat_number AND b.id <> a.id"
+            " WHERE a.organization_id = %s AND a.vat_number <> ''",
         )
     )
     if model is Contact:
@@ -90,12 +102,12 @@ def _branches(model: type[DirectoryRecord]) -> list[tuple[str, str]]:
         branches.append(
             (
                 "name",
-                f"SELECT a.id, b.id, {similarity} FROM {affiliations} x"  # noqa: S608
+                f"SELECT a.id, b.id, {similarity} FROM {_recent(table, RECENT_NAMES)} r"  # noqa: S608
+                f" JOIN {affiliations} x ON x.contact_id = r.id"
                 f" JOIN {affiliations} y ON y.organization_id = x.organization_id"
-                " AND y.company_id = x.company_id AND y.contact_id > x.contact_id"
+                " AND y.company_id = x.company_id AND y.contact_id <> x.contact_id"
                 f" JOIN {table} a ON a.id = x.contact_id JOIN {table} b ON b.id = y.contact_id"
-                f" WHERE x.organization_id = %s AND {similarity} >= {NAME_SIMILARITY}"
-                " AND a.id IN ({visible}) AND b.id IN ({visible})",
+                f" WHERE x.organization_id = %s AND {similarity} >= {NAME_SIMILARITY}",
             )
         )
     return branches
@@ -106,25 +118,28 @@ def duplicate_pairs(
 ) -> list[Pair]:
     """Candidate pairs among the records of `model` the reader may see, best first.
 
-    One query per reason (four for contacts, three for companies), whatever the
-    organization's size; the records of a page are read afterwards (`attach_records`).
+    One query per reason (four for contacts, three for companies) from the `RECENT` most
+    recently changed records to every record, each cut at `MAX_PAIRS` rows, then one
+    query keeping the pairs whose two records the reader may see: bounded work whatever
+    the organization's size. The records of a page are read afterwards (`attach_records`).
     """
-    try:
-        visible, params = _visible_sql(model, user, organization)
-    except EmptyResultSet:
-        return []  # the reader sees nothing of this kind
     pairs: dict[tuple[int, int], Pair] = {}
     with connection.cursor() as cursor:
         for reason, sql in _branches(model):
-            cursor.execute(
-                f"{sql.format(visible=visible)} LIMIT {MAX_PAIRS}",
-                [organization.pk, *params, *params],
-            )
-            for first_id, second_id, similarity in cursor.fetchall():
-                pair = pairs.setdefault((first_id, second_id), Pair(first_id, second_id))
+            cursor.execute(f"{sql} LIMIT {MAX_PAIRS}", [organization.pk, organization.pk])
+            for one, other, similarity in cursor.fetchall():
+                key = (min(one, other), max(one, other))
+                pair = pairs.setdefault(key, Pair(*key))
                 pair.reasons.add(reason)
                 pair.similarity = max(pair.similarity, float(similarity))
-    return sorted(pairs.values(), key=lambda pair: (-pair.score, pair.first_id, pair.second_id))
+    ids = {pk for key in pairs for pk in key}
+    visible = set(
+        model.objects.visible_to(user, organization).filter(pk__in=ids).values_list("pk", flat=True)
+        if ids
+        else ()
+    )
+    shown = [pair for key, pair in pairs.items() if visible.issuperset(key)]
+    return sorted(shown, key=lambda pair: (-pair.score, pair.first_id, pair.second_id))
 
 
 def attach_records(
