@@ -334,3 +334,68 @@ def test_the_merger_must_still_see_the_result(acme, bob, carol, client_for):
     assert response.status_code == 400
     assert "You would no longer see" in response.content.decode()
     assert differences(before, dump(acme)) == {}
+
+
+def test_three_contacts_merge_and_undo(acme, bob, client_for):
+    with scope(organization=acme):
+        trio = [
+            factories.ContactFactory(organization=acme, first_name="Ada", last_name=name)
+            for name in ("Lovelace", "King", "Byron")
+        ]
+        for number, contact in enumerate(trio):
+            contact.emails.create(organization=acme, email=f"ada{number}@x.test", position=0)
+            factories.NoteFactory(contact=contact, author=bob, body=f"Note {number}")
+    before = dump(acme)
+    client = client_for(bob)
+    response = client.post(merge_url("contact", *trio), default_data(trio, "contact", bob))
+    assert response.status_code == 302
+    with scopes_disabled():
+        assert Contact.objects.count() == 1
+        assert Note.objects.filter(contact=trio[0]).count() == 3
+        assert trio[0].emails.count() == 3
+        merge = Merge.objects.get()
+        assert len(merge.losers) == 2 and TrashBatch.objects.count() == 2
+    client.post(url("merge_undo", pk=merge.pk))
+    assert_back(before, dump(acme))
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"field_role": "7"}, {"survivor": "999999"}, {"visibility": "secret"}, {"field_role": ""}],
+)
+def test_bad_choices_keep_the_form_and_merge_nothing(people, acme, bob, client_for, bad):
+    before = dump(acme)
+    data = default_data([people["ada"], people["twin"]], "contact", bob, **bad)
+    response = client_for(bob).post(merge_url("contact", people["ada"], people["twin"]), data)
+    assert response.status_code == 400
+    assert 'name="ids"' in response.content.decode()
+    assert differences(before, dump(acme)) == {}
+    with scopes_disabled():
+        assert not Merge.objects.exists()
+
+
+def test_undo_is_refused_when_the_survivor_was_deleted_since(people, acme, bob, client_for):
+    client = client_for(bob)
+    merge_twins(client, people, bob)
+    with scopes_disabled():
+        merge = Merge.objects.get()
+    client.post(url("contact_delete", pk=people["ada"].pk))
+    response = client.post(url("merge_undo", pk=merge.pk))
+    # The survivor is in the trash: the merge is no longer listed for anyone, a 404.
+    assert response.status_code == 404
+    with scopes_disabled():
+        assert Merge.objects.get().undone_at is None
+
+
+def test_the_service_refuses_an_undo_without_its_survivor(people, acme, bob, client_for):
+    from django.core.exceptions import ValidationError
+
+    from merging.services import undo_merge
+
+    merge_twins(client_for(bob), people, bob)
+    with scope(organization=acme):
+        merge = Merge.objects.get()
+        Contact.objects.filter(pk=people["ada"].pk).delete()
+        with pytest.raises(ValidationError, match="deleted since the merge"):
+            undo_merge(merge, user=bob)
+        assert TrashBatch.objects.count() == 1  # the loser stays in the trash
