@@ -108,6 +108,7 @@ def company_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Http
             company=company, user=user, fields=form.record_fields(), **details
         ),
         messages_for=(_("Company %(name)s created."), _("Company %(name)s saved.")),
+        duplicates=dv.record_duplicates(request, Company, company, form),
     )
 
 

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "opportunities",
     # The trash (issue 14): deletes that can be undone, above every floor it restores.
     "trash",
+    # Duplicates and merges (issue 17): a merge's losers go to the trash, so above it.
+    "merging",
     # Rolo's own operations commands (run_worker); no models.
     "config",
 ]

@@ -25,6 +25,7 @@ tenant_urlpatterns = [
     path("", include("notes.urls")),
     path("opportunities/", include("opportunities.urls")),
     path("trash/", include("trash.urls")),
+    path("", include("merging.urls")),
 ]
 
 urlpatterns = [

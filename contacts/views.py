@@ -106,7 +106,21 @@ def contact_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Http
             **details,
         ),
         messages_for=(_("Contact %(name)s created."), _("Contact %(name)s saved.")),
+        duplicates=dv.record_duplicates(
+            request,
+            Contact,
+            contact,
+            form,
+            name_fields=("first_name", "last_name"),
+            company_id=lambda: _chosen_company_id(form),
+        ),
     )
+
+
+def _chosen_company_id(form: ContactForm) -> int | None:
+    """The existing company the form links the contact to (None for none or a new one)."""
+    company = form.company_choice().company
+    return company.pk if company is not None else None
 
 
 contact_delete = dv.delete_view(

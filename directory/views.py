@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from directory.duplicates import Match, Wanted, changed_values, find_duplicates
 from directory.forms import detail_formsets
 from directory.markup import highlight_mentions, render_description
 from directory.models import DirectoryRecord
@@ -25,6 +26,8 @@ from organizations.permissions import directory_required
 from organizations.visibility import Visibility
 
 PER_PAGE = 25
+# The name of the "Save anyway" button of a form that found possible duplicates.
+CONFIRM_DUPLICATES = "confirm_duplicates"
 # The sort a directory list offers first: by relevance when searching, else by name.
 RELEVANCE = "relevance"
 
@@ -269,6 +272,7 @@ def save_record(
     create: Callable[..., DirectoryRecord],
     update: Callable[..., object],
     messages_for: tuple[str, str],
+    duplicates: Callable[[dict], list[Match]] | None = None,
 ) -> HttpResponse:
     """Create or edit a contact or company: its form and detail rows, then the service.
 
@@ -278,31 +282,86 @@ def save_record(
     `%(name)s`. A valid form redirects to the record's page; an invalid one is shown
     again with what the user typed (400), from `<app>/<model>_form.html`. Only the
     creator may change an existing record's visibility (403 for anyone else).
+
+    `duplicates(details)` returns the visible records the valid input looks like
+    (`directory.duplicates`): when there are any, nothing is saved and the form comes
+    back naming them, until it is sent again with "Save anyway" (CONFIRM_DUPLICATES).
     """
     app, kind = _names(model)
+    matches: list[Match] = []
     if record is not None and form.is_bound:
         refuse_foreign_visibility_change(request, record)
     submitted = bound_formsets(request, record)
     if form.is_bound and form.is_valid() and all(f.is_valid() for f in submitted.values()):
         details = {name: formset.rows() for name, formset in submitted.items()}
-        try:
-            if record is None:
-                record = create(**details)
-                message = messages_for[0]
+        if duplicates is not None and not request.POST.get(CONFIRM_DUPLICATES):
+            matches = duplicates(details)
+            detail_url = pk_url(f"{kind}_detail", request.organization.slug)
+            for match in matches:
+                match.url = detail_url(match.record.pk)
+        if not matches:
+            try:
+                if record is None:
+                    record = create(**details)
+                    message = messages_for[0]
+                else:
+                    update(**details)
+                    message = messages_for[1]
+            except ValidationError as error:
+                apply_service_errors(error, form, submitted)
             else:
-                update(**details)
-                message = messages_for[1]
-        except ValidationError as error:
-            apply_service_errors(error, form, submitted)
-        else:
-            messages.success(request, message % {"name": record})
-            return redirect(f"{kind}_detail", slug=request.organization.slug, pk=record.pk)
+                messages.success(request, message % {"name": record})
+                return redirect(f"{kind}_detail", slug=request.organization.slug, pk=record.pk)
     return render(
         request,
         f"{app}/{kind}_form.html",
-        {"form": form, "formsets": all_formsets(request, record, submitted), kind: record},
-        status=400 if form.is_bound else 200,
+        {
+            "form": form,
+            "formsets": all_formsets(request, record, submitted),
+            kind: record,
+            "duplicates": matches,
+            "confirm_duplicates": CONFIRM_DUPLICATES,
+        },
+        status=400 if form.is_bound and not matches else 200,
     )
+
+
+def record_duplicates(
+    request: HttpRequest,
+    model: type[DirectoryRecord],
+    record: DirectoryRecord | None,
+    form,
+    *,
+    name_fields: tuple[str, ...] = (),
+    company_id: Callable[[], int | None] = lambda: None,
+) -> Callable[[dict], list[Match]]:
+    """The `duplicates` check of `save_record` for a contact or company form.
+
+    It reads the valid form (`name_fields` make the name compared, `company_id()` the
+    company it is compared at) and the detail rows; on an edit only the values the edit
+    changes are looked for, and the record itself is never its own duplicate.
+    """
+
+    def find(details: dict) -> list[Match]:
+        data = form.cleaned_data
+        wanted = Wanted(
+            emails=tuple(row["email"] for row in details.get("emails") or []),
+            phones=tuple(row["number"] for row in details.get("phones") or []),
+            vat=data.get("vat_number") or "",
+            name=" ".join(data.get(name) or "" for name in name_fields),
+            company_id=company_id() if name_fields else None,
+        )
+        if record is not None:
+            wanted = changed_values(record, wanted, name_fields=name_fields)
+        return find_duplicates(
+            model,
+            request.user,
+            request.organization,
+            wanted,
+            exclude_pk=record.pk if record is not None else None,
+        )
+
+    return find
 
 
 def delete_view(

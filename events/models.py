@@ -36,11 +36,16 @@ class EventKind(models.TextChoices):
     OPPORTUNITY_MOVED = "opportunity_moved", _("Opportunity moved")
     OPPORTUNITY_WON = "opportunity_won", _("Opportunity won")
     OPPORTUNITY_LOST = "opportunity_lost", _("Opportunity lost")
+    MERGED = "merged", _("Duplicates merged into this record")
+    MERGED_INTO = "merged_into", _("Merged into another record")
 
 
 # The timeline's filter chips: each groups the kinds a user thinks of as one.
 KIND_GROUPS = {
-    "changes": (_("Changes"), [EventKind.CREATED, EventKind.UPDATED]),
+    "changes": (
+        _("Changes"),
+        [EventKind.CREATED, EventKind.UPDATED, EventKind.MERGED, EventKind.MERGED_INTO],
+    ),
     "notes": (_("Notes"), [EventKind.NOTE_ADDED, EventKind.NOTE_EDITED, EventKind.NOTE_DELETED]),
     "activities": (_("Activities"), [EventKind.ACTIVITY_CREATED, EventKind.ACTIVITY_DONE]),
     "files": (_("Files"), [EventKind.FILE_ADDED, EventKind.FILE_REMOVED]),

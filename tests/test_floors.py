@@ -28,6 +28,7 @@ FLOORS = {
     "timeline": 4,
     "opportunities": 4,
     "trash": 5,
+    "merging": 6,
     "config": 9,
 }
 
