@@ -70,9 +70,10 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
 @directory_required
 def import_list(request: HttpRequest, slug: str) -> HttpResponse:
     """GET: the upload form and the user's recent imports. POST: upload a file."""
+    posted = request.method == "POST"
     form = UploadForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
         initial={"kind": request.GET.get("kind", "contacts")},
     )
     if request.method == "POST" and form.is_valid():

@@ -58,7 +58,15 @@ from transfers.models import (
     ImportRowAction,
     ImportStatus,
 )
-from transfers.reading import UNREADABLE, ReadError, Table, country_code, file_format, read_table
+from transfers.reading import (
+    UNREADABLE,
+    ReadError,
+    Table,
+    country_code,
+    file_format,
+    read_table,
+    vcard_keys,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -118,8 +126,6 @@ def import_job_create(
         )
     remembered = ImportMapping.objects.filter(organization=organization, kind=kind).first()
     if fmt == "vcf":
-        from transfers.reading import vcard_keys
-
         mapping = vcard_keys(kind)
     else:
         mapping = guess_mapping(kind, table.headers, remembered.columns if remembered else None)
