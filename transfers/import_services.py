@@ -67,7 +67,7 @@ def revert_start(job: ImportJob) -> ImportJob:
 
 def _start(job: ImportJob, step: str) -> None:
     if job.rows_total <= inline_rows():
-        import_job_execute(job_id=job.pk, step=step)
+        import_job_execute(job_id=job.pk, step=step, live_progress=False)
         job.refresh_from_db()
     else:
         task = {

@@ -161,6 +161,8 @@ def import_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     elif job.status == ImportStatus.CHECKED:
         context["preview"] = imports.preview(ImportJob.objects.get(pk=job.pk))
         context["run_form"] = RunForm()
+    elif job.status == ImportStatus.DONE and (job.counts or {}).get("notes"):
+        context["noted"] = imports.noted_rows(job)
     template = "transfers/import_detail.html"
     if request.htmx and request.htmx.target == "import-job":
         template = "transfers/_import_job.html"

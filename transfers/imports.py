@@ -648,6 +648,7 @@ def _write_creates(ctx: _Context, creates: list[RowResult]) -> list[ImportRow]:
             action=ImportRowAction.CREATE,
             object_id=record.pk,
             messages=result.notes,
+            noted=bool(result.notes),
         )
         for record, result in zip(records, creates, strict=True)
     ]
@@ -734,6 +735,7 @@ def _write_update(ctx: _Context, result: RowResult) -> ImportRow | None:
         action=ImportRowAction.UPDATE,
         object_id=record.pk,
         messages=result.notes,
+        noted=bool(result.notes),
         changes={"fields": saved, "added": done},
     )
 
@@ -764,10 +766,10 @@ class _Progress:
     connection (the run is one long transaction); on SQLite only at the end.
     """
 
-    def __init__(self, job_id: int) -> None:
+    def __init__(self, job_id: int, *, live: bool = True) -> None:
         self.job_id = job_id
         self.side = None
-        if connection.vendor == "postgresql":
+        if live and connection.vendor == "postgresql":
             self.side = connections.create_connection(DEFAULT_DB_ALIAS)
         self.table = connection.ops.quote_name(ImportJob._meta.db_table)
 
@@ -808,8 +810,12 @@ STARTING = {
 }
 
 
-def import_job_execute(*, job_id: int, step: str) -> None:
-    """Check, run or revert an import; once, under a lock (the worker has no scope)."""
+def import_job_execute(*, job_id: int, step: str, live_progress: bool = True) -> None:
+    """Check, run or revert an import; once, under a lock (the worker has no scope).
+
+    `live_progress` writes the progress as it goes (the worker's runs); a step run in
+    the request has nobody polling it.
+    """
     with scopes_disabled(), ImportLock(job_id) as held:
         if not held:
             return
@@ -822,10 +828,10 @@ def import_job_execute(*, job_id: int, step: str) -> None:
             return
         try:
             if step == "check":
-                counts = _walk(job, write=False)
+                counts = _walk(job, write=False, live_progress=live_progress)
                 _finish(job, status=ImportStatus.CHECKED, checked=counts)
             elif step == "run":
-                counts = _walk(job, write=True)
+                counts = _walk(job, write=True, live_progress=live_progress)
                 status = ImportStatus.DONE if counts["imported"] else ImportStatus.FAILED
                 error = (
                     ""
@@ -863,13 +869,13 @@ def _finish(job: ImportJob, **values) -> None:
     ImportJob.objects.filter(pk=job.pk).update(**values)
 
 
-def _walk(job: ImportJob, *, write: bool) -> dict:
+def _walk(job: ImportJob, *, write: bool, live_progress: bool = True) -> dict:
     """Check (write=False) or import the whole file; the counts of each action."""
     ctx = _Context(job)
     counts = dict.fromkeys(ImportRowAction.values, 0)
     counts["notes"] = 0
     errors: list[ImportRow] = []
-    progress = _Progress(job.pk)
+    progress = _Progress(job.pk, live=live_progress)
     done = 0
     rolled_back = False
     try:
@@ -883,7 +889,10 @@ def _walk(job: ImportJob, *, write: bool) -> dict:
                             ImportRow.objects.bulk_create(_write(ctx, results), batch_size=1000)
                         for result in results:
                             counts[result.action] += 1
-                            counts["notes"] += bool(result.notes)
+                            counts["notes"] += bool(result.notes) and result.action in (
+                                ImportRowAction.CREATE,
+                                ImportRowAction.UPDATE,
+                            )
                             if result.action == ImportRowAction.ERROR:
                                 errors.append(
                                     ImportRow(
@@ -996,6 +1005,18 @@ def _trash(visible, ids: list[int], user) -> int:
 
 
 # --- The error file -------------------------------------------------------------------------
+
+
+NOTED_SHOWN = 50
+
+
+def noted_rows(job: ImportJob) -> list[ImportRow]:
+    """The first rows imported with a note, for the report."""
+    return list(
+        ImportRow.objects.filter(organization=job.organization, job=job, noted=True).order_by(
+            "row_no"
+        )[:NOTED_SHOWN]
+    )
 
 
 def error_rows(job: ImportJob) -> Iterator[list[str]]:

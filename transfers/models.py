@@ -195,6 +195,9 @@ class ImportRow(TenantModel):
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     cells = models.JSONField(null=True, blank=True)
     messages = models.JSONField(default=list, blank=True)
+    # A created or updated row with something to say (what did not fit, a visibility
+    # left as it was): the report lists them.
+    noted = models.BooleanField(default=False)
     changes = models.JSONField(null=True, blank=True)
 
     class Meta:
