@@ -155,6 +155,26 @@ def test_all_or_nothing_imports_nothing_when_a_row_is_wrong(client_for, alice, a
     assert "all-or-nothing" in page.content.decode()
 
 
+def test_all_or_nothing_rolls_back_a_run_that_meets_an_error(client_for, alice, acme):
+    # The file was checked clean, but a row is wrong by the time it runs: nothing stays.
+    client = client_for(alice)
+    upload(client, HEADER + "Ok,Row,ok@example.com,,Navy,\nBad,Row,bad@,,,\n")
+    job = last_job()
+    confirm_mapping(client, job)
+    with scopes_disabled():
+        ImportJob.objects.filter(pk=job.pk).update(checked={"error": 0})
+    run(client, job, mode="all")
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert "nothing was imported" in job.error
+    assert contacts(acme) == []
+    with scopes_disabled():
+        assert not Company.objects.filter(organization=acme).exists()
+        assert list(ImportRow.objects.filter(job=job).values_list("action", flat=True)) == ["error"]
+    response = client.get(reverse("import_errors", kwargs={"slug": "acme", "pk": job.pk}))
+    assert response.status_code == 200
+
+
 def test_all_or_nothing_imports_everything_when_every_row_is_right(client_for, alice, acme):
     job = import_file(
         client_for(alice), HEADER + "A,One,a@example.com,,,\nB,Two,b@example.com,,,\n", mode="all"
@@ -188,6 +208,8 @@ def test_an_update_by_email_keeps_the_other_values_and_adds_up_to_three(client_f
     assert emails == ["ada@example.com", "ada@home.example", "new@example.com"]
     assert phones == ["+390212345678"]
     assert any("extra@example.com" in message for message in row.messages)  # did not fit
+    page = client_for(alice).get(reverse("import_detail", kwargs={"slug": "acme", "pk": job.pk}))
+    assert "extra@example.com" in page.content.decode()  # the report lists the notes
 
 
 def test_companies_update_by_vat_number(client_for, alice, acme):
