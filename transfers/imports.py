@@ -913,6 +913,7 @@ def _walk(job: ImportJob, *, write: bool, live_progress: bool = True) -> dict:
                         job.save(update_fields=["created_companies"])
             except _Rollback:
                 rolled_back = True
+                counts.update({ImportRowAction.CREATE: 0, ImportRowAction.UPDATE: 0, "notes": 0})
     finally:
         progress.close()
     ImportJob.objects.filter(pk=job.pk).update(rows_done=done)

@@ -194,6 +194,25 @@ def country_code(value: str) -> str:
         return value
 
 
+def _name_parts(value) -> tuple:
+    """(given, family) of an N property: parsed by vobject (3.0) or raw text (4.0)."""
+    if isinstance(value, str):
+        parts = [*value.split(";"), "", ""]
+        return parts[1], parts[0]
+    return value.given, value.family
+
+
+ADDRESS_FIELDS = ("box", "extended", "street", "city", "region", "code", "country")
+
+
+def _address_parts(value) -> dict:
+    """The parts of an ADR property: parsed by vobject (3.0) or raw text (4.0)."""
+    if isinstance(value, str):
+        parts = [*value.split(";"), *[""] * len(ADDRESS_FIELDS)]
+        return dict(zip(ADDRESS_FIELDS, parts, strict=False))
+    return {name: getattr(value, name, "") for name in ADDRESS_FIELDS}
+
+
 def card_cells(card, kind: str) -> list[str]:
     """One card as cells under `vcard_headers(kind)`."""
     values: dict[str, str] = {}
@@ -207,8 +226,8 @@ def card_cells(card, kind: str) -> list[str]:
         values["name"] = org or full
     else:
         if name:
-            values["first_name"] = _text(name[0].value.given)
-            values["last_name"] = _text(name[0].value.family)
+            given, family = _name_parts(name[0].value)
+            values["first_name"], values["last_name"] = _text(given), _text(family)
         if not values.get("first_name") and not values.get("last_name") and full:
             first, _sep, last = full.rpartition(" ")
             values["first_name"], values["last_name"] = (first, last) if first else (last, "")
@@ -224,12 +243,12 @@ def card_cells(card, kind: str) -> list[str]:
         values[f"phone_{n}"] = _text(prop.value).removeprefix("tel:")
         values[f"phone_{n}_label"] = _types(prop, PHONE_TYPES)
     for n, prop in enumerate(contents.get("adr", [])[:MAX_DETAILS], start=1):
-        address = prop.value
-        values[f"address_{n}_street"] = _text(getattr(address, "street", ""))
-        values[f"address_{n}_postal_code"] = _text(getattr(address, "code", ""))
-        values[f"address_{n}_city"] = _text(getattr(address, "city", ""))
-        values[f"address_{n}_region"] = _text(getattr(address, "region", ""))
-        values[f"address_{n}_country"] = country_code(_text(getattr(address, "country", "")))
+        address = _address_parts(prop.value)
+        values[f"address_{n}_street"] = _text(address["street"])
+        values[f"address_{n}_postal_code"] = _text(address["code"])
+        values[f"address_{n}_city"] = _text(address["city"])
+        values[f"address_{n}_region"] = _text(address["region"])
+        values[f"address_{n}_country"] = country_code(_text(address["country"]))
         values[f"address_{n}_label"] = _types(prop, ADDRESS_TYPES)
     return [values.get(key, "") for key in vcard_keys(kind)]
 
