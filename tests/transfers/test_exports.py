@@ -203,7 +203,16 @@ def test_round_trip_into_another_organization_gives_identical_records(
     )
     with scope(organization=acme):
         Affiliation.objects.create(organization=acme, contact=ada, company=company, is_primary=True)
-    new_contact(acme, alice, "Grace", "Hopper", visibility="private", vat_number="IT00743110157")
+    new_contact(
+        acme,
+        alice,
+        "Grace",
+        "Hopper",
+        visibility="private",
+        vat_number="IT00743110157",
+        description="- wrote the first compiler",
+        role="=Admiral",
+    )
     client = client_for(alice)
     response = client.get(export_url("contacts", fmt))
     data = b"".join(response.streaming_content)
