@@ -22,6 +22,7 @@ transaction, written with the history source "import"; "all or nothing" rolls it
 when a row is in error.
 """
 
+import functools
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -32,7 +33,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from companies.models import Affiliation, Company
@@ -198,10 +199,21 @@ class RowResult:
 def _choice(value: str, choices) -> str | None:
     """A choice given by its value or its label (in the reader's language), or None."""
     lowered = value.strip().lower()
-    for choice_value, label in choices.choices:
-        if lowered in (str(choice_value).lower(), str(label).lower()):
-            return choice_value
-    return None
+    if not lowered:
+        return None
+    return _choice_names(choices, translation.get_language() or "").get(lowered)
+
+
+@functools.cache
+def _choice_names(choices, language: str) -> dict[str, str]:
+    """Each choice's value and label, lower-cased → its value (read once per language)."""
+    names = {}
+    with translation.override(language or None):
+        for value, label in choices.choices:
+            names[str(label).lower()] = value
+    for value, _label in choices.choices:
+        names[str(value).lower()] = value
+    return names
 
 
 def _unquoted(value: str) -> str:
