@@ -233,3 +233,30 @@ def test_round_trip_into_another_organization_gives_identical_records(
     assert job.status == ImportStatus.DONE, (job.error, job.checked)
     assert job.counts["create"] == 2
     assert snapshot(globex) == snapshot(acme)
+
+
+def test_an_export_costs_a_fixed_number_of_queries_per_chunk(
+    client_for, alice, acme, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr(exports, "EXPORT_CHUNK", 10)
+    company = new_company(acme, alice, "Initech")
+    for n in range(30):
+        contact = new_contact(
+            acme,
+            alice,
+            f"P{n}",
+            f"L{n}",
+            emails=[{"email": f"p{n}@example.com"}],
+            phones=[{"number": "+390212345678"}],
+        )
+        with scope(organization=acme):
+            Affiliation.objects.create(
+                organization=acme, contact=contact, company=company, is_primary=True
+            )
+    client = client_for(alice)
+    # The session (read, then saved: three statements) and the membership, the types and
+    # sectors, then per chunk of 10: ids, records, three kinds of contact points, primary
+    # companies; and the empty chunk that ends it.
+    with django_assert_max_num_queries(5 + 2 + 3 * 6 + 1):
+        rows = csv_rows(client.get(export_url()))
+    assert len(rows) == 31
