@@ -90,29 +90,31 @@ def _records(queryset: QuerySet, organization: Organization, kind: str) -> Itera
     owner = model._meta.model_name
     last = 0
     while True:
-        ids = list(
-            queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:EXPORT_CHUNK]
-        )
-        if not ids:
-            return
         records = list(
-            model.objects.filter(organization=organization, pk__in=ids)
-            .defer("description_html")
-            .order_by("pk")
+            queryset.filter(pk__gt=last).order_by("pk").defer("description_html")[:EXPORT_CHUNK]
         )
+        if not records:
+            return
+        # The chunk's contact points are read by the range of its ids (no list of a
+        # thousand ids to send and bind); those of records outside the selection in
+        # that range are dropped here, never written.
+        first, last = records[0].pk, records[-1].pk
         details = {record.pk: {name: [] for name in DETAIL_COLUMNS} for record in records}
         for name, columns_read in DETAIL_COLUMNS.items():
             detail_model = getattr(model, name).rel.related_model
             for row in (
-                detail_model.objects.filter(organization=organization, **{f"{owner}_id__in": ids})
+                detail_model.objects.filter(
+                    organization=organization,
+                    **{f"{owner}_id__gte": first, f"{owner}_id__lte": last},
+                )
                 .order_by(f"{owner}_id", "position")
                 .values_list(f"{owner}_id", *columns_read)
             ):
-                details[row[0]][name].append(dict(zip(columns_read, row[1:], strict=True)))
+                if row[0] in details:
+                    details[row[0]][name].append(dict(zip(columns_read, row[1:], strict=True)))
         for record in records:
             record.details = details[record.pk]
         yield records
-        last = ids[-1]
 
 
 def export_rows(
@@ -130,13 +132,16 @@ def export_rows(
         companies = {}
         if kind == "contacts":
             companies = defaultdict(str)
+            chunk = {record.pk for record in records}
             for contact_id, name in Affiliation.objects.filter(
                 organization=organization,
-                contact_id__in=[record.pk for record in records],
+                contact_id__gte=records[0].pk,
+                contact_id__lte=records[-1].pk,
                 is_primary=True,
                 company__in=visible_companies,
             ).values_list("contact_id", "company__name"):
-                companies[contact_id] = name
+                if contact_id in chunk:
+                    companies[contact_id] = name
         for record in records:
             values = _values(record, kind, types, sectors, companies)
             yield [neutralize(values.get(column.key, "")) for column in cols]

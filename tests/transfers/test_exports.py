@@ -255,8 +255,8 @@ def test_an_export_costs_a_fixed_number_of_queries_per_chunk(
             )
     client = client_for(alice)
     # The session (read, then saved: three statements) and the membership, the types and
-    # sectors, then per chunk of 10: ids, records, three kinds of contact points, primary
+    # sectors, then per chunk of 10: the records, three kinds of contact points, primary
     # companies; and the empty chunk that ends it.
-    with django_assert_max_num_queries(5 + 2 + 3 * 6 + 1):
+    with django_assert_max_num_queries(5 + 2 + 3 * 5 + 1):
         rows = csv_rows(client.get(export_url()))
     assert len(rows) == 31
