@@ -23,6 +23,7 @@ when a row is in error.
 """
 
 import functools
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -32,7 +33,7 @@ from itertools import islice
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -646,18 +647,23 @@ def _write_creates(ctx: _Context, creates: list[RowResult]) -> list[ImportRow]:
                 if result.company
             ],
         )
-    return [
-        ImportRow(
-            organization=ctx.organization,
-            job=ctx.job,
-            row_no=result.row_no,
-            action=ImportRowAction.CREATE,
-            object_id=record.pk,
-            messages=result.notes,
-            noted=bool(result.notes),
-        )
-        for record, result in zip(records, creates, strict=True)
-    ]
+    _insert_rows(
+        ImportRow,
+        ["organization_id", "job_id", "row_no", "action", "object_id", "messages", "noted"],
+        [
+            (
+                organization_id,
+                ctx.job.pk,
+                result.row_no,
+                ImportRowAction.CREATE.value,
+                record.pk,
+                result.notes,
+                bool(result.notes),
+            )
+            for record, result in zip(records, creates, strict=True)
+        ],
+    )
+    return []
 
 
 def _insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
@@ -675,6 +681,13 @@ def _insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
         )
         return
     fields = [model._meta.get_field(name) for name in columns]
+    rows = [
+        tuple(
+            json.dumps(value) if isinstance(field, models.JSONField) else value
+            for field, value in zip(fields, row, strict=True)
+        )
+        for row in rows
+    ]
     quote = connection.ops.quote_name
     names = ", ".join(quote(field.column) for field in fields)
     arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
