@@ -195,6 +195,18 @@ def _names_by_plain(kind: str) -> dict[str, str]:
     return names
 
 
+def _next_slot(key: str, used: set[str], keys: set[str]) -> str:
+    """A repeated "Email" or "Phone" header fills the next free slot ("" if none is free)."""
+    match = re.fullmatch(r"(email|phone)_(\d)", key)
+    if not match:
+        return ""
+    for n in range(1, MAX_DETAILS + 1):
+        candidate = f"{match.group(1)}_{n}"
+        if candidate in keys and candidate not in used:
+            return candidate
+    return ""
+
+
 def guess_mapping(kind: str, headers: list[str], remembered: dict | None = None) -> list[str]:
     """The field each header fills: the organization's last choice for that header first,
     then a header that names a field (in any of the languages), else nothing."""
@@ -208,7 +220,7 @@ def guess_mapping(kind: str, headers: list[str], remembered: dict | None = None)
         if key is None or (key and key not in keys):
             key = names.get(_plain(header), "")
         if key and key in used:
-            key = ""
+            key = _next_slot(key, used, keys)
         if key:
             used.add(key)
         mapping.append(key)

@@ -426,3 +426,16 @@ def test_members_and_owners_may_import(client_for, acme, role):
     with scopes_disabled():
         assert ContactEmail.objects.filter(organization=acme).count() == 1
         assert ContactPhone.objects.filter(organization=acme).count() == 0
+
+
+def test_repeated_email_and_phone_headers_fill_the_next_slots(client_for, alice, acme):
+    upload(client_for(alice), "Name,Email,Email,Phone,Phone,Email,Email\nA,a@x.it,b@x.it,,,,\n")
+    assert last_job().mapping == [
+        "",
+        "email_1",
+        "email_2",
+        "phone_1",
+        "phone_2",
+        "email_3",
+        "",
+    ]
