@@ -260,3 +260,53 @@ def test_an_export_costs_a_fixed_number_of_queries_per_chunk(
     with django_assert_max_num_queries(5 + 2 + 3 * 5 + 1):
         rows = csv_rows(client.get(export_url()))
     assert len(rows) == 31
+
+
+def test_companies_round_trip_into_another_organization(client_for, alice, acme, globex, mallory):
+    factories.MembershipFactory(organization=globex, user=alice, role=Role.MEMBER)
+    new_company(
+        acme,
+        alice,
+        "Initech",
+        vat_number="IT00743110157",
+        pec="initech@pec.it",
+        description="+ software",
+        emails=[{"email": "info@initech.example", "label": "work"}],
+        phones=[{"number": "+390212345678", "label": "fax"}],
+        addresses=[{"label": "headquarters", "street": "Via Roma 1", "city": "Milano"}],
+    )
+    client = client_for(alice)
+    data = b"".join(client.get(export_url("companies", "csv")).streaming_content)
+    client.post(
+        reverse("import_list", kwargs={"slug": "globex"}),
+        {"kind": "companies", "file": SimpleUploadedFile("companies.csv", data)},
+    )
+    with scopes_disabled():
+        job = ImportJob.objects.get(organization=globex)
+    client.post(
+        reverse("import_detail", kwargs={"slug": "globex", "pk": job.pk}),
+        {f"column_{i}": key for i, key in enumerate(job.mapping)},
+    )
+    client.post(reverse("import_run", kwargs={"slug": "globex", "pk": job.pk}), {"mode": "all"})
+    job.refresh_from_db()
+    assert job.counts["create"] == 1, (job.error, job.checked)
+
+    def companies(org):
+        from companies.models import Company
+
+        with scopes_disabled():
+            return [
+                (
+                    c.name,
+                    c.vat_number,
+                    c.pec,
+                    c.description,
+                    c.visibility,
+                    [(e.position, e.label, e.email) for e in c.emails.all()],
+                    [(p.position, p.label, p.number) for p in c.phones.all()],
+                    [(a.position, a.label, a.street, a.city) for a in c.addresses.all()],
+                )
+                for c in Company.objects.filter(organization=org)
+            ]
+
+    assert companies(globex) == companies(acme)

@@ -439,3 +439,23 @@ def test_repeated_email_and_phone_headers_fill_the_next_slots(client_for, alice,
         "email_3",
         "",
     ]
+
+
+def test_what_a_revert_trashed_comes_back_from_the_trash(client_for, alice, acme):
+    from trash.models import TrashBatch
+    from trash.services import restore
+
+    client = client_for(alice)
+    text = HEADER + "".join(f"P{n},L{n},p{n}@example.com,02 1234 56{n:02d},,\n" for n in range(4))
+    job = import_file(client, text)
+    client.post(reverse("import_revert", kwargs={"slug": "acme", "pk": job.pk}))
+    assert contacts(acme) == []
+    with scopes_disabled():
+        (batch,) = TrashBatch.objects.filter(organization=acme)  # one batch for the four
+    with scope(organization=acme):
+        restore(batch)
+    back = contacts(acme)
+    assert [c.last_name for c in back] == ["L0", "L1", "L2", "L3"]
+    assert [e.email for c in back for e in c.emails.all()] == [
+        f"p{n}@example.com" for n in range(4)
+    ]
