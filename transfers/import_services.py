@@ -20,7 +20,9 @@ def mapping_save(job: ImportJob, mapping: list[str]) -> ImportJob:
     job.status = ImportStatus.CHECKING
     job.checked = None
     job.rows_done = 0
-    job.save(update_fields=["mapping", "status", "checked", "rows_done"])
+    job.started_at = None  # set by the runner when it begins (see `reap_abandoned`)
+    job.error = ""
+    job.save(update_fields=["mapping", "status", "checked", "rows_done", "started_at", "error"])
     if job.file_format != "vcf":
         remembered, _created = ImportMapping.objects.get_or_create(
             organization=job.organization, kind=job.kind
@@ -43,7 +45,7 @@ def run_start(job: ImportJob, mode: str) -> ImportJob:
             )
         )
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
-        status=ImportStatus.QUEUED, mode=mode, rows_done=0
+        status=ImportStatus.QUEUED, mode=mode, rows_done=0, started_at=None
     )
     if not updated:
         raise ImportRefused(_("This import has already been started."))
@@ -56,7 +58,7 @@ def revert_start(job: ImportJob) -> ImportJob:
     if job.status != ImportStatus.DONE or not (job.counts or {}).get("imported"):
         raise ImportRefused(_("Only a finished import can be reverted."))
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.DONE).update(
-        status=ImportStatus.REVERTING
+        status=ImportStatus.REVERTING, started_at=None, error=""
     )
     if not updated:
         raise ImportRefused(_("This import is already being reverted."))

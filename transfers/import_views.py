@@ -128,7 +128,7 @@ def _samples(job: ImportJob) -> list[list[str]]:
 @directory_required
 def import_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The import at its current step; POST the columns' mapping (then it is checked)."""
-    job = _job(request, pk)
+    job = imports.reap_abandoned(_job(request, pk))
     remap = request.GET.get("columns") == "1" and job.status in (
         ImportStatus.MAPPING,
         ImportStatus.CHECKED,

@@ -910,6 +910,38 @@ def import_job_execute(*, job_id: int, step: str, live_progress: bool = True) ->
             _finish(job, status=status, error=message)
 
 
+# What a step that lost its worker leaves the import as: a check can be started again
+# from the columns, a run imported nothing, a revert changed nothing.
+ABANDONED = {
+    ImportStatus.CHECKING: ImportStatus.MAPPING,
+    ImportStatus.RUNNING: ImportStatus.FAILED,
+    ImportStatus.REVERTING: ImportStatus.DONE,
+}
+
+
+def reap_abandoned(job: ImportJob) -> ImportJob:
+    """End a step whose runner died (PostgreSQL only, like the copies' `reap_abandoned`).
+
+    A runner holds `ImportLock` for as long as it works, and sets `started_at` when it
+    begins; a busy import whose runner began but whose lock anyone can take has lost its
+    worker, and PostgreSQL rolled its transaction back. A step still waiting for the
+    worker has no `started_at` and is left alone.
+    """
+    if job.status not in ABANDONED or job.started_at is None or connection.vendor != "postgresql":
+        return job
+    with ImportLock(job.pk) as free:
+        if free:
+            ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+                status=ABANDONED[job.status],
+                error=_(
+                    "The work on this import stopped before it finished (its worker was "
+                    "interrupted); nothing was changed. Start it again."
+                ),
+            )
+    job.refresh_from_db()
+    return job
+
+
 def _finish(job: ImportJob, **values) -> None:
     ImportJob.objects.filter(pk=job.pk).update(**values)
 

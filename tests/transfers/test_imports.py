@@ -459,3 +459,36 @@ def test_what_a_revert_trashed_comes_back_from_the_trash(client_for, alice, acme
     assert [e.email for c in back for e in c.emails.all()] == [
         f"p{n}@example.com" for n in range(4)
     ]
+
+
+@pytest.mark.parametrize(
+    ("busy", "after"),
+    [
+        (ImportStatus.CHECKING, ImportStatus.MAPPING),
+        (ImportStatus.RUNNING, ImportStatus.FAILED),
+        (ImportStatus.REVERTING, ImportStatus.DONE),
+    ],
+)
+def test_a_step_whose_worker_died_is_ended_by_its_page(client_for, alice, acme, busy, after):
+    from django.db import connection
+    from django.utils import timezone
+
+    if connection.vendor != "postgresql":
+        pytest.skip("advisory locks: PostgreSQL")
+    client = client_for(alice)
+    upload(client, HEADER + "A,B,a@example.com,,,\n")
+    job = last_job()
+    url = reverse("import_detail", kwargs={"slug": "acme", "pk": job.pk})
+    with scopes_disabled():
+        # Waiting for the worker (not started yet): left alone.
+        ImportJob.objects.filter(pk=job.pk).update(status=busy, started_at=None)
+    client.get(url)
+    job.refresh_from_db()
+    assert job.status == busy
+    with scopes_disabled():
+        # Started, but nobody holds its lock: its worker is gone.
+        ImportJob.objects.filter(pk=job.pk).update(status=busy, started_at=timezone.now())
+    response = client.get(url)
+    job.refresh_from_db()
+    assert job.status == after
+    assert "interrupted" in response.content.decode()
