@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class TransfersConfig(AppConfig):
-    """Moving records in and out of an organization: copies (later import, export, merge)."""
+    """Moving records in and out of an organization: copies, imports and exports."""
 
     name = "transfers"
     verbose_name = _("Transfers")

@@ -273,6 +273,10 @@ def test_every_organization_url_is_in_the_table():
     from tests.merging.test_access import URL_NAMES as MERGING_URL_NAMES
 
     covered |= MERGING_URL_NAMES
+    # And imports and exports (roles × own and someone else's import).
+    from tests.transfers.test_import_access import URL_NAMES as IMPORT_URL_NAMES
+
+    covered |= IMPORT_URL_NAMES
     missing = organization_url_names() - covered
 
     assert not missing, f"Add these URLs to ROUTES in {__name__}: {sorted(missing)}"
