@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "timeline",
     # The sales pipeline (issue 19).
     "opportunities",
+    # Sales and purchase documents (issue 15).
+    "sales",
     # The trash (issue 14): deletes that can be undone, above every floor it restores.
     "trash",
     # Rolo's own operations commands (run_worker); no models.

@@ -36,6 +36,8 @@ class EventKind(models.TextChoices):
     OPPORTUNITY_MOVED = "opportunity_moved", _("Opportunity moved")
     OPPORTUNITY_WON = "opportunity_won", _("Opportunity won")
     OPPORTUNITY_LOST = "opportunity_lost", _("Opportunity lost")
+    DOCUMENT_ISSUED = "document_issued", _("Document issued")
+    PAYMENT_RECORDED = "payment_recorded", _("Payment recorded")
 
 
 # The timeline's filter chips: each groups the kinds a user thinks of as one.
@@ -63,6 +65,10 @@ KIND_GROUPS = {
             EventKind.OPPORTUNITY_WON,
             EventKind.OPPORTUNITY_LOST,
         ],
+    ),
+    "documents": (
+        _("Sales and purchases"),
+        [EventKind.DOCUMENT_ISSUED, EventKind.PAYMENT_RECORDED],
     ),
 }
 

@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SalesConfig(AppConfig):
+    name = "sales"
+    verbose_name = _("Sales and purchases")
+
+    def delete_consequences(self, record, *, user) -> list[str]:
+        """Called by `organizations.deletion.delete_consequences`: a contact's or company's
+        documents go to the trash with it (and come back with it)."""
+        from django.db.models import Count, Q
+        from django.utils.translation import ngettext
+
+        from sales.models import Document, Status
+
+        field = {"contacts.contact": "contact", "companies.company": "company"}.get(
+            record._meta.label_lower
+        )
+        if field is None:
+            return []
+        counts = Document.objects.filter(
+            organization_id=record.organization_id, **{field: record}
+        ).aggregate(total=Count("id"), issued=Count("id", filter=~Q(status=Status.DRAFT)))
+        if not counts["total"]:
+            return []
+        return [
+            ngettext(
+                "%(count)d sales or purchase document (%(issued)d issued) goes with it.",
+                "%(count)d sales and purchase documents (%(issued)d issued) go with it.",
+                counts["total"],
+            )
+            % {"count": counts["total"], "issued": counts["issued"]}
+        ]
