@@ -38,6 +38,7 @@ class EventKind(models.TextChoices):
     OPPORTUNITY_LOST = "opportunity_lost", _("Opportunity lost")
     DOCUMENT_ISSUED = "document_issued", _("Document issued")
     PAYMENT_RECORDED = "payment_recorded", _("Payment recorded")
+    DOCUMENT_SENT = "document_sent", _("Document sent")
 
 
 # The timeline's filter chips: each groups the kinds a user thinks of as one.
@@ -68,7 +69,7 @@ KIND_GROUPS = {
     ),
     "documents": (
         _("Sales and purchases"),
-        [EventKind.DOCUMENT_ISSUED, EventKind.PAYMENT_RECORDED],
+        [EventKind.DOCUMENT_ISSUED, EventKind.PAYMENT_RECORDED, EventKind.DOCUMENT_SENT],
     ),
 }
 

@@ -32,3 +32,23 @@ class SalesConfig(AppConfig):
             )
             % {"count": counts["total"], "issued": counts["issued"]}
         ]
+
+    def storage_held(self, organization) -> list[tuple[str, int]]:
+        """Called by the storage page and the usage recount: the stored PDFs' bytes."""
+        from django.db.models import Sum
+
+        from sales.models import Document
+
+        held = Document.objects.filter(organization=organization).exclude(pdf_key="")
+        total = held.aggregate(total=Sum("pdf_size"))["total"] or 0
+        return [(str(_("PDFs of issued documents")), total)] if total else []
+
+    def storage_held_keys(self, organization) -> set[str]:
+        """Called by the storage audit: the stored PDFs are not orphans."""
+        from sales.models import Document
+
+        return set(
+            Document.objects.filter(organization=organization)
+            .exclude(pdf_key="")
+            .values_list("pdf_key", flat=True)
+        )

@@ -5,7 +5,11 @@ are read through the records' `visible_to`, so a record of another organization 
 the user cannot see is refused like a missing one.
 """
 
+import re
+from decimal import Decimal
+
 from django import forms
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
@@ -13,12 +17,16 @@ from connections.selectors import projects_visible_to
 from contacts.models import Contact
 from organizations.models import Organization, User
 from sales.models import (
+    Category,
+    Delivery,
     Document,
     DocumentLine,
+    Issuer,
     Kind,
     NumberSeries,
     Payment,
     Product,
+    Role,
 )
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -95,6 +103,7 @@ class DocumentForm(Picker, forms.ModelForm):
             "issue_date",
             "due_date",
             "payment_terms",
+            "language",
             "billing_address",
             "notes",
         ]
@@ -194,7 +203,7 @@ class LineForm(forms.ModelForm):
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.organization = organization
-        for name in ("description", "unit_price", "tax_rate"):
+        for name in ("description", "unit_price", "tax_rate", "discount_pct", "withholding_rate"):
             self.fields[name].required = False
         for name in ("quantity", "unit_price", "discount_pct", "tax_rate", "withholding_rate"):
             self.fields[name].widget.attrs.update({"min": "0", "step": "any"})
@@ -219,7 +228,15 @@ class LineForm(forms.ModelForm):
         return cleaned
 
     def apply(self) -> DocumentLine:
+        """The line with the form's values; a blank price or tax rate is None, so the
+        service takes the catalog item's."""
         line = self.instance
+        for name in ("unit_price", "tax_rate"):
+            if self.cleaned_data.get(name) is None:
+                setattr(line, name, None)
+        for name in ("discount_pct", "withholding_rate"):
+            if self.cleaned_data.get(name) is None:
+                setattr(line, name, Decimal(0))
         if self.product is not None:
             line.product = self.product
         elif not (self.cleaned_data.get("product_name") or "").strip():
@@ -268,6 +285,30 @@ class ConvertForm(forms.Form):
         )
 
 
+class IssuerForm(forms.ModelForm):
+    class Meta:
+        model = Issuer
+        fields = [
+            "legal_name",
+            "address",
+            "vat_number",
+            "fiscal_code",
+            "email",
+            "bank_name",
+            "iban",
+            "bic",
+            "footer",
+        ]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3}),
+                   "footer": forms.Textarea(attrs={"rows": 3})}  # fmt: skip
+
+    def clean_iban(self) -> str:
+        return "".join((self.cleaned_data.get("iban") or "").split()).upper()
+
+    def clean_bic(self) -> str:
+        return (self.cleaned_data.get("bic") or "").strip().upper()
+
+
 class SeriesForm(forms.ModelForm):
     class Meta:
         model = NumberSeries
@@ -288,3 +329,105 @@ class SeriesForm(forms.ModelForm):
         if kind and name and taken.exists():
             self.add_error("name", _("This document type already has a series with this name."))
         return cleaned
+
+
+def _addresses(text: str) -> list[str]:
+    """Addresses typed by hand, separated by commas, semicolons or spaces."""
+    found = [part.strip() for part in re.split(r"[,;\s]+", text or "") if part.strip()]
+    for address in found:
+        validate_email(address)
+    return found
+
+
+class SendForm(forms.Form):
+    """To, CC and BCC: the party's people (preselected by their preferences) and addresses
+    typed by hand; whoever is ticked or typed receives the email."""
+
+    to = forms.MultipleChoiceField(
+        label=_("To"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    to_other = forms.CharField(
+        label=_("Other addresses in To"), required=False, max_length=1000,
+        help_text=_("Separated by commas."),
+    )  # fmt: skip
+    cc = forms.MultipleChoiceField(
+        label=_("CC"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    cc_other = forms.CharField(label=_("Other addresses in CC"), required=False, max_length=1000)
+    bcc_other = forms.CharField(label=_("BCC"), required=False, max_length=1000)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    message = forms.CharField(label=_("Message"), required=False, widget=forms.Textarea(
+        attrs={"rows": 6}
+    ))  # fmt: skip
+
+    def __init__(self, *args, offer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offer = offer
+        choices = [(option.key, option.label) for option in offer.options]
+        self.fields["to"].choices = choices
+        self.fields["cc"].choices = choices
+        if not self.is_bound:
+            self.initial.setdefault("to", offer.to)
+            self.initial.setdefault("cc", offer.cc)
+
+    def _typed(self, name: str) -> list[str]:
+        try:
+            return _addresses(self.cleaned_data.get(name, ""))
+        except forms.ValidationError:
+            self.add_error(name, _("Enter valid email addresses, separated by commas."))
+            return []
+
+    def clean(self):
+        cleaned = super().clean()
+        by_key = {option.key: option for option in self.offer.options}
+        recipients: list[tuple[str, str, int | None]] = []
+        seen: set[str] = set()
+
+        def add(role: str, address: str, contact_id: int | None) -> None:
+            if address.lower() not in seen:
+                seen.add(address.lower())
+                recipients.append((role, address, contact_id))
+
+        for role, picked, typed in (
+            (Role.TO, cleaned.get("to") or [], self._typed("to_other")),
+            (Role.CC, cleaned.get("cc") or [], self._typed("cc_other")),
+            (Role.BCC, [], self._typed("bcc_other")),
+        ):
+            for key in picked:
+                add(role, by_key[key].address, by_key[key].contact.pk)
+            for address in typed:
+                add(role, address, None)
+        if not any(role == Role.TO for role, _address, _contact in recipients):
+            self.add_error("to", _("Choose or type at least one recipient in To."))
+        self.recipients = recipients
+        return cleaned
+
+
+class PreferencesForm(forms.Form):
+    """Each person × category: not, To or CC."""
+
+    def __init__(self, *args, people, current, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = people
+        for person in people:
+            for category, label in Category.choices:
+                name = f"p{person.pk}_{category}"
+                self.fields[name] = forms.ChoiceField(
+                    label=f"{person.full_name}: {label}",
+                    choices=Delivery.choices,
+                    initial=current.get(person.pk, {}).get(category, Delivery.NONE),
+                )
+
+    def rows(self):
+        """Per person, its bound fields in category order (for the table)."""
+        return [
+            (person, [self[f"p{person.pk}_{category}"] for category in Category.values])
+            for person in self.people
+        ]
+
+    def choices(self) -> dict[tuple[int, str], str]:
+        return {
+            (person.pk, category): self.cleaned_data[f"p{person.pk}_{category}"]
+            for person in self.people
+            for category in Category.values
+        }

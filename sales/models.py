@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from schwifty import IBAN
 
 from connections.models import currency_validator
 from organizations.scoping import TenantModel
@@ -120,6 +121,47 @@ class Product(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.sku})" if self.sku else self.name
+
+
+def validate_iban(value: str) -> None:
+    try:
+        IBAN(value)
+    except Exception as error:  # schwifty raises its own subclasses of ValueError
+        raise ValidationError(_("Enter a valid IBAN."), code="invalid") from error
+
+
+class Issuer(TenantModel):
+    """What the organization prints on its documents: legal name, address, tax numbers and
+    bank details (one row per organization, edited by owners)."""
+
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    vat_number = models.CharField(_("VAT number"), max_length=32, blank=True)
+    fiscal_code = models.CharField(_("fiscal code"), max_length=32, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    bank_name = models.CharField(_("bank"), max_length=120, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=42, blank=True, validators=[validate_iban])
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    footer = models.TextField(
+        _("footer"), blank=True, help_text=_("Printed at the foot of every document.")
+    )
+
+    class Meta:
+        verbose_name = _("issuer details")
+        verbose_name_plural = _("issuer details")
+        constraints = [
+            models.UniqueConstraint(fields=["organization"], name="issuer_one_per_organization")
+        ]
+
+    def __str__(self) -> str:
+        return self.legal_name or str(self.organization_id)
+
+    @property
+    def iban_formatted(self) -> str:
+        try:
+            return IBAN(self.iban).formatted if self.iban else ""
+        except Exception:
+            return self.iban
 
 
 class NumberSeries(TenantModel):
@@ -232,7 +274,7 @@ class Document(TenantModel):
         verbose_name=_("converted from"),
     )
     series = models.ForeignKey(
-        NumberSeries, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        NumberSeries, null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
     )
     number = models.CharField(_("number"), max_length=80, blank=True)
     number_value = models.PositiveIntegerField(null=True, blank=True)
@@ -258,6 +300,18 @@ class Document(TenantModel):
     paid = models.DecimalField(_("paid"), **MONEY, default=0)
     credited = models.DecimalField(_("credited"), **MONEY, default=0)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the PDF; empty: the organization's."),
+    )
+    # The PDF of an issued document, rendered once and stored (pdf.py): its key in the
+    # default storage, its SHA-256 and its size. Drafts have none.
+    pdf_key = models.CharField(max_length=100, blank=True, editable=False)
+    pdf_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    pdf_size = models.PositiveIntegerField(default=0, editable=False)
     issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -452,3 +506,115 @@ class Payment(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.amount} · {self.date}"
+
+
+# --- Sending documents: who receives what ---------------------------------------------------
+
+
+class Category(models.TextChoices):
+    """What a message about a document is; each person chooses, per category, to receive
+    it in To, in CC, or not (`RecipientPreference`)."""
+
+    QUOTE = "quote", _("Quotes")
+    ORDER = "order", _("Orders")
+    INVOICE = "invoice", _("Invoices")
+    CREDIT_NOTE = "credit_note", _("Credit notes")
+    PURCHASE_ORDER = "purchase_order", _("Purchase orders")
+    PAYMENT_RECEIPT = "payment_receipt", _("Payment receipts")
+    REMINDER = "reminder", _("Reminders")
+
+
+# The category of the message that sends a document of each kind (bills are received).
+KIND_CATEGORY = {
+    Kind.QUOTE: Category.QUOTE,
+    Kind.SALES_ORDER: Category.ORDER,
+    Kind.PROFORMA: Category.INVOICE,
+    Kind.INVOICE: Category.INVOICE,
+    Kind.CREDIT_NOTE: Category.CREDIT_NOTE,
+    Kind.PURCHASE_ORDER: Category.PURCHASE_ORDER,
+}
+
+
+class Delivery(models.TextChoices):
+    NONE = "none", _("Not")
+    TO = "to", _("To")
+    CC = "cc", _("CC")
+
+
+class RecipientPreference(TenantModel):
+    """Whether a company's contact person receives its messages of a category, in To or CC.
+
+    No row is "not" (the default). "Send copies of messages" sets CC for every category.
+    """
+
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey("contacts.Contact", on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(max_length=16, choices=Category)
+    mode = models.CharField(max_length=4, choices=Delivery, default=Delivery.NONE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "company", "contact", "category"],
+                name="recipientpreference_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} · {self.category}: {self.mode}"
+
+
+class SendStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class DocumentSend(TenantModel):
+    """One sending of a document by email: its recipients, when, the message id.
+
+    The worker sends it (`sales.tasks.send_document`); a draft is issued in the same
+    transaction as its email, so a failed send consumes no number.
+    """
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sends")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=8, choices=SendStatus, default=SendStatus.QUEUED)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    message_id = models.CharField(max_length=250, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "document", "-created_at"], name="send_doc")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} · {self.status}"
+
+
+class Role(models.TextChoices):
+    TO = "to", _("To")
+    CC = "cc", _("CC")
+    BCC = "bcc", _("BCC")
+
+
+class SendRecipient(TenantModel):
+    send = models.ForeignKey(DocumentSend, on_delete=models.CASCADE, related_name="recipients")
+    contact = models.ForeignKey(
+        "contacts.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    address = models.EmailField()
+    role = models.CharField(max_length=4, choices=Role)
+
+    class Meta:
+        ordering = ["role", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.address}"

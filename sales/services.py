@@ -86,11 +86,13 @@ def _lock(document: Document) -> Document:
     )
 
 
+def issued_message() -> str:
+    return _("This document has been issued: its lines, party and totals cannot change.")
+
+
 def _refuse_unless_draft(document: Document) -> None:
     if document.status != Status.DRAFT:
-        raise ValidationError(
-            _("This document has been issued: its lines, party and totals cannot change.")
-        )
+        raise ValidationError(issued_message())
 
 
 def check_links(*, document: Document, user: User) -> None:

@@ -21,23 +21,36 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from attachments.files import content_disposition
 from companies.models import Company
 from contacts.models import Contact
 from directory.pagination import keyset_paginate
 from directory.views import ListParams
 from organizations.http import search_text
 from organizations.permissions import directory_required, owner_required
-from sales import selectors, services
+from sales import pdf, selectors, sending, services
 from sales.forms import (
     ConvertForm,
     DocumentForm,
     IssueForm,
+    IssuerForm,
     LineForm,
     PaymentForm,
+    PreferencesForm,
     ProductForm,
+    SendForm,
     SeriesForm,
 )
-from sales.models import Document, DocumentLine, Kind, NumberSeries, Product
+from sales.models import (
+    KIND_CATEGORY,
+    Category,
+    Document,
+    DocumentLine,
+    Issuer,
+    Kind,
+    NumberSeries,
+    Product,
+)
 
 PER_PAGE = 25
 ORDER = ["-created_at", "-id"]
@@ -199,6 +212,7 @@ def _detail_page(
     totals = services.money.compute(lines, document.currency)
     payments = list(document.payments.all()) if document.is_payable else []
     derived = list(document.derived.only("pk", "kind", "number", "status"))
+    sends = list(document.sends.prefetch_related("recipients").select_related("sent_by"))
     return render(
         request,
         "sales/document_detail.html",
@@ -209,10 +223,16 @@ def _detail_page(
             "totals": totals,
             "payments": payments,
             "derived": derived,
+            "sends": sends,
             "line_form": line_form or LineForm(organization=organization),
             "issue_form": IssueForm(document=document) if document.is_draft else None,
             "payment_form": payment_form
-            or PaymentForm(initial={"date": timezone.localdate(), "amount": document.amount_due}),
+            or PaymentForm(
+                initial={
+                    "date": timezone.localdate(),
+                    "amount": services.money.round_money(document.amount_due, document.currency),
+                }
+            ),
             "convert_form": ConvertForm(document=document, lines=lines)
             if document.conversions
             else None,
@@ -227,9 +247,7 @@ def document_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     organization, user = request.organization, request.user
     document = _document(request, pk)
     if not document.is_draft:
-        messages.error(
-            request, _("This document has been issued: its lines, party and totals cannot change.")
-        )
+        messages.error(request, services.issued_message())
         return redirect(document.url_in(organization.slug))
     document.shown_person = selectors.contact_person_shown(user, organization, document)
     form = DocumentForm(
@@ -264,6 +282,96 @@ def document_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("document_list", slug=organization.slug)
 
 
+@directory_required
+def document_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The document as PDF: a draft rendered now (marked DRAFT), an issued one stored once."""
+    document = _document(request, pk)
+    data = pdf.pdf_bytes(document)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(pdf.filename(document))
+    response["Cache-Control"] = "private, no-store"
+    if document.pdf_sha256:
+        response["X-Content-SHA256"] = document.pdf_sha256
+    return response
+
+
+@directory_required
+def document_send(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Email the document (a draft is issued as it is sent) to the party's people."""
+    organization, user = request.organization, request.user
+    document = _document(request, pk)
+    if document.kind not in KIND_CATEGORY:
+        raise Http404
+    offer = sending.offer(user, document)
+    kind = document.get_kind_display()
+    initial = {
+        "subject": _("%(kind)s %(number)s from %(organization)s")
+        % {"kind": kind, "number": document.number, "organization": organization.name}
+        if document.number
+        else _("%(kind)s from %(organization)s") % {"kind": kind, "organization": organization.name}
+    }
+    form = SendForm(
+        request.POST if request.method == "POST" else None, offer=offer, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            sending.send_request(
+                document=document,
+                user=user,
+                recipients=form.recipients,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["message"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("The email is on its way; the document shows when it left.")
+            )
+            return redirect(document.url_in(organization.slug))
+    return render(
+        request,
+        "sales/document_send.html",
+        {"form": form, "document": document, "offer": offer},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@directory_required
+def recipient_preferences(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Who of a company's contact persons receives which documents: not, To or CC."""
+    company = _record_of(request, "company", pk)
+    if company is None:
+        raise Http404
+    probe = Document(organization=request.organization, company=company, kind=Kind.INVOICE)
+    people = sending.persons(request.user, probe)
+    if request.method == "POST" and request.POST.get("copies"):
+        person = next((p for p in people if str(p.pk) == request.POST["copies"]), None)
+        if person is None:
+            raise Http404
+        sending.send_copies(company, person)
+        messages.success(
+            request,
+            _("%(name)s now receives a copy of every message.") % {"name": person.full_name},
+        )
+        return redirect("recipient_preferences", slug=slug, pk=company.pk)
+    form = PreferencesForm(
+        request.POST if request.method == "POST" else None,
+        people=people,
+        current=sending.preferences(company, people),
+    )
+    if request.method == "POST" and form.is_valid():
+        sending.preferences_save(company, form.choices())
+        messages.success(request, _("Recipients saved."))
+        return redirect("recipient_preferences", slug=slug, pk=company.pk)
+    return render(
+        request,
+        "sales/recipient_preferences.html",
+        {"company": company, "form": form, "categories": Category.choices},
+        status=400 if form.is_bound else 200,
+    )
+
+
 # --- Lines ----------------------------------------------------------------------------------
 
 
@@ -271,6 +379,8 @@ def document_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @directory_required
 def line_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     document = _document(request, pk)
+    if not document.is_draft:
+        return _refused(request, ValidationError(services.issued_message()), document)
     line = DocumentLine(organization=request.organization, document=document)
     form = LineForm(request.POST, instance=line, organization=request.organization)
     if form.is_valid():
@@ -299,9 +409,7 @@ def line_edit(request: HttpRequest, slug: str, pk: int, line: int) -> HttpRespon
     document = _document(request, pk)
     row = _line(document, line)
     if not document.is_draft:
-        messages.error(
-            request, _("This document has been issued: its lines, party and totals cannot change.")
-        )
+        messages.error(request, services.issued_message())
         return redirect(document.url_in(organization.slug))
     form = LineForm(
         request.POST if request.method == "POST" else None,
@@ -521,6 +629,25 @@ def product_autocomplete(request: HttpRequest, slug: str) -> HttpResponse:
             ],
             "empty_text": _("No matching item in the catalog.") if q else "",
         },
+    )
+
+
+# --- What the documents print about the organization (owners) -------------------------------
+
+
+@owner_required
+def issuer_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = request.organization
+    issuer = Issuer.objects.filter(organization=organization).first() or Issuer(
+        organization=organization, legal_name=organization.name
+    )
+    form = IssuerForm(request.POST if request.method == "POST" else None, instance=issuer)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Details saved."))
+        return redirect("issuer_edit", slug=organization.slug)
+    return render(
+        request, "sales/issuer_form.html", {"form": form}, status=400 if form.is_bound else 200
     )
 
 

@@ -13,7 +13,16 @@ import pytest
 from django.urls import reverse
 
 from organizations.scoping import scopes_disabled
-from sales.models import Document, DocumentLine, NumberSeries, Payment, Product, Status
+from sales.models import (
+    Document,
+    DocumentLine,
+    DocumentSend,
+    Issuer,
+    NumberSeries,
+    Payment,
+    Product,
+    Status,
+)
 from tests import factories
 
 # Every sales URL under /o/<slug>/ (tests/organizations/test_access.py reads this).
@@ -23,6 +32,9 @@ URL_NAMES = {
     "sales_panel",
     "document_detail",
     "document_edit",
+    "document_pdf",
+    "document_send",
+    "recipient_preferences",
     "document_delete",
     "document_issue",
     "document_convert",
@@ -34,6 +46,7 @@ URL_NAMES = {
     "product_create",
     "product_autocomplete",
     "product_edit",
+    "issuer_edit",
     "series_list",
     "series_edit",
 }
@@ -92,6 +105,7 @@ def outcome(person: str, sees: bool, ok: int) -> int:
 
 def snapshot(document: Document) -> tuple:
     with scopes_disabled():
+        assert not DocumentSend.objects.filter(document_id=document.pk).exists()
         row = Document.objects.get(pk=document.pk)
         lines = list(DocumentLine.objects.filter(document=row).values_list("description", "net"))
     return (row.status, row.number, row.notes, row.gross, lines)
@@ -118,6 +132,15 @@ LINE_POST = {"description": "Extra", "quantity": "1", "unit_price": "5", "discou
 RECORD_ROUTES = [
     ("document_detail", "get", None, None, 200),
     ("document_edit", "get", None, None, 200),
+    ("document_pdf", "get", None, None, 200),
+    ("document_send", "get", None, None, 200),
+    (
+        "document_send",
+        "post",
+        None,
+        lambda w, d: {"to_other": "x@example.com", "subject": "S"},
+        302,
+    ),
     ("document_edit", "post", None, edit_data, 302),
     ("document_delete", "get", None, None, 200),
     ("document_delete", "post", None, None, 302),
@@ -198,6 +221,11 @@ PAGE_ROUTES = [
     ("product_edit", "post", lambda w: {**PRODUCT, "sku": "AUD-1"},
      lambda w: {"pk": w.product.pk}, ALL_POST),
     ("product_autocomplete", "get", lambda w: {"q": "aud"}, None, ALL),
+    ("document_pdf", "get", None, lambda w: {"pk": w.invoice.pk}, ALL),
+    ("recipient_preferences", "get", None, lambda w: {"pk": w.company.pk}, ALL),
+    ("recipient_preferences", "post", lambda w: {}, lambda w: {"pk": w.company.pk}, ALL_POST),
+    ("issuer_edit", "get", None, None, OWNER_PAGE),
+    ("issuer_edit", "post", lambda w: {"legal_name": "Acme S.p.A."}, None, OWNER_POST),
     ("series_list", "get", None, None, OWNER_PAGE),
     ("series_list", "post", lambda w: SERIES, None, OWNER_POST),
     ("series_edit", "get", None, lambda w: {"pk": w.series.pk}, OWNER_PAGE),
@@ -213,6 +241,9 @@ def state() -> tuple:
             Payment.objects.count(),
             list(Product.objects.values_list("name", "sku")),
             list(NumberSeries.objects.values_list("name", "format")),
+            list(Issuer.objects.values_list("legal_name", flat=True)),
+            list(Document.objects.exclude(pdf_key="").values_list("pk", flat=True)),
+            DocumentSend.objects.count(),
         )
 
 

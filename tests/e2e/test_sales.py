@@ -1,0 +1,75 @@
+"""Browser journey: alice creates a quote for Enel Green Power from its panel with two
+catalog lines, issues it, converts it into an invoice, issues that, records a payment, and
+sees the year's figures change on the company's panel."""
+
+from decimal import Decimal
+
+import pytest
+
+from organizations.scoping import scopes_disabled
+from sales.models import Document
+from tests import factories
+
+pytestmark = pytest.mark.e2e
+
+
+def add_line(page, search: str, label: str, quantity: str) -> None:
+    form = page.locator("#line-form")
+    form.get_by_label("Catalog item").fill(search)
+    form.get_by_role("button", name=label).click()
+    form.get_by_label("Quantity").fill(quantity)
+    form.get_by_role("button", name="Add the line").click()
+    page.wait_for_load_state()
+
+
+def test_alice_sells_from_the_panel_and_sees_the_figures(
+    page,  # noqa: F811
+    login,  # noqa: F811
+    live_server,
+    acme,
+    alice,
+):
+    enel = factories.CompanyFactory(organization=acme, created_by=alice, name="Enel Green Power")
+    factories.product(acme, name="Solar panel 400W", sku="PV-400", price=Decimal("250"))
+    factories.product(acme, name="Installation", kind="service", unit="h", price=Decimal("80"))
+    company_url = f"{live_server.url}/o/acme/companies/{enel.pk}/"
+    section = page.locator(f"#sales-company-{enel.pk}")
+
+    login(page, alice)
+    page.goto(company_url)
+    section.get_by_text("No invoices or bills yet.").wait_for()
+    section.get_by_role("link", name="New quote").click()
+    assert page.get_by_label("Company").input_value() == "Enel Green Power"  # prefilled
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Draft created: add its lines.").wait_for()
+
+    add_line(page, "Solar", "Solar panel 400W (PV-400)", "4")
+    add_line(page, "Install", "Installation", "10")
+    totals = page.locator("#document-totals")
+    assert "€1,800.00" in totals.inner_text()  # 4 × 250 + 10 × 80
+    assert "€2,196.00" in totals.inner_text()  # + 22 %
+
+    page.get_by_role("button", name="Issue the document").click()
+    page.get_by_role("heading", name="Quote QUO-").wait_for()
+
+    page.get_by_role("link", name="Convert…").click()
+    page.get_by_label("Convert into").select_option("invoice")
+    page.get_by_role("button", name="Convert").click()
+    page.get_by_role("heading", name="Invoice (draft)").wait_for()
+    page.get_by_role("button", name="Issue the document").click()
+    page.get_by_role("heading", name="Invoice INV-").wait_for()
+
+    payment = page.locator("#payment-form")
+    payment.get_by_label("Amount").fill("1000")
+    payment.get_by_role("button", name="Record the payment").click()
+    page.get_by_text("Payment recorded.").wait_for()
+    assert "€1,196.00" in page.locator("#amount-due").inner_text()
+
+    page.goto(company_url)
+    figures = section.locator("#sales-figures")
+    figures.wait_for()
+    assert "€1,800.00" in figures.inner_text()  # the year's sales
+    assert "€1,196.00" in figures.inner_text()  # receivable
+    with scopes_disabled():
+        invoice = Document.objects.get(kind="invoice")
+    assert invoice.status == "partially_paid" and invoice.source.kind == "quote"
