@@ -231,7 +231,7 @@ def line_delete(*, document: Document, line: DocumentLine) -> None:
 # --- Issuing --------------------------------------------------------------------------------
 
 
-def _record(document: Document, kind: EventKind, actor: User | None, **extra) -> None:
+def record_on_party(document: Document, kind: EventKind, actor: User | None, **extra) -> None:
     """One event on the party's timeline (seen by who sees the party)."""
     record_event(
         organization=document.organization,
@@ -309,7 +309,7 @@ def document_issue(
             invoice.credited += document.gross
             settle(invoice)
             invoice.save(update_fields=["credited", "status", "updated_at"])
-    _record(document, EventKind.DOCUMENT_ISSUED, user)
+    record_on_party(document, EventKind.DOCUMENT_ISSUED, user)
     return document
 
 
@@ -347,7 +347,7 @@ def payment_record(*, document: Document, payment: Payment, user: User) -> Payme
     if locked.status == Status.PAID:
         locked.paid_on = payment.date
     locked.save(update_fields=["paid", "status", "paid_on", "updated_at"])
-    _record(
+    record_on_party(
         locked,
         EventKind.PAYMENT_RECORDED,
         user,

@@ -64,7 +64,7 @@ def deliver(send_id: int) -> str:
                 send.sent_at = timezone.now()
                 send.message_id = message.extra_headers["Message-ID"]
                 send.save(update_fields=["status", "sent_at", "message_id"])
-                services._record(
+                services.record_on_party(
                     document,
                     EventKind.DOCUMENT_SENT,
                     send.sent_by,

@@ -1,13 +1,15 @@
 """Browser journey: alice creates a quote for Enel Green Power from its panel with two
-catalog lines, issues it, converts it into an invoice, issues that, records a payment, and
-sees the year's figures change on the company's panel."""
+catalog lines, issues it, converts it into an invoice, sends it (Marco preselected in To,
+Giulia in CC by "send copies"), records a payment, and sees the year's figures change on
+the company's panel."""
 
 from decimal import Decimal
 
 import pytest
 
 from organizations.scoping import scopes_disabled
-from sales.models import Document
+from sales import sending
+from sales.models import Category, Delivery, Document
 from tests import factories
 
 pytestmark = pytest.mark.e2e
@@ -32,6 +34,16 @@ def test_alice_sells_from_the_panel_and_sees_the_figures(
     enel = factories.CompanyFactory(organization=acme, created_by=alice, name="Enel Green Power")
     factories.product(acme, name="Solar panel 400W", sku="PV-400", price=Decimal("250"))
     factories.product(acme, name="Installation", kind="service", unit="h", price=Decimal("80"))
+    people = {}
+    for first, primary in (("Marco", True), ("Giulia", False)):
+        person = factories.ContactFactory(organization=acme, first_name=first, last_name="Rossi")
+        factories.AffiliationFactory(contact=person, company=enel, is_primary=primary)
+        with scopes_disabled():
+            person.emails.create(organization=acme, position=0, email=f"{first}@enel.example")
+        people[first] = person
+    with scopes_disabled():
+        sending.preferences_save(enel, {(people["Marco"].pk, Category.INVOICE): Delivery.TO})
+        sending.send_copies(enel, people["Giulia"])
     company_url = f"{live_server.url}/o/acme/companies/{enel.pk}/"
     section = page.locator(f"#sales-company-{enel.pk}")
 
@@ -56,8 +68,16 @@ def test_alice_sells_from_the_panel_and_sees_the_figures(
     page.get_by_label("Convert into").select_option("invoice")
     page.get_by_role("button", name="Convert").click()
     page.get_by_role("heading", name="Invoice (draft)").wait_for()
-    page.get_by_role("button", name="Issue the document").click()
-    page.get_by_role("heading", name="Invoice INV-").wait_for()
+
+    page.get_by_role("link", name="Send…").click()
+    form = page.locator("#send-form")
+    assert form.locator("#id_to_0").is_checked()  # Marco: invoices in To
+    assert not form.locator("#id_to_1").is_checked()
+    assert form.locator("#id_cc_1").is_checked()  # Giulia: copies of everything
+    form.get_by_role("button", name="Send").click()
+    page.get_by_text("The email is on its way").wait_for()
+    page.get_by_role("heading", name="Invoice INV-").wait_for()  # issued as it was sent
+    assert "Marco@enel.example" in page.locator("#sends").inner_text()
 
     payment = page.locator("#payment-form")
     payment.get_by_label("Amount").fill("1000")
