@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.document_list, name="document_list"),
     path("new/", views.document_create, name="document_create"),
     path("panel/<str:kind>/<int:pk>/", views.sales_panel, name="sales_panel"),
+    path("report/<str:kind>/<int:pk>/", views.sales_report, name="sales_report"),
     path("<int:pk>/", views.document_detail, name="document_detail"),
     path("<int:pk>/edit/", views.document_edit, name="document_edit"),
     path("<int:pk>/pdf/", views.document_pdf, name="document_pdf"),

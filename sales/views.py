@@ -9,6 +9,7 @@ document refuses (edits of its lines, party or totals, deletion) the services re
 the pages only stop offering it.
 """
 
+import csv
 from datetime import date
 
 from babel.numbers import get_territory_currencies
@@ -549,10 +550,68 @@ def sales_panel(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResp
             "year": year,
             "years": [year - 1, year + 1],
             "figures": selectors.figures(organization, year=year, **party),
+            "charts": selectors.monthly(organization, year=year, **party),
+            "days_to_pay": selectors.average_days_to_pay(organization, year=year, **party),
             "documents": selectors.party_documents(organization, **party),
             "today": date.today(),
         },
     )
+
+
+def _day(value: str, default: date) -> date:
+    try:
+        return date.fromisoformat(value) if value and len(value) <= 10 else default
+    except ValueError:
+        return default
+
+
+@directory_required
+def sales_report(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
+    """Products & services sold to (or bought from) a contact or company over any range,
+    per item: units, net, cost, margin; `?format=csv` downloads it."""
+    record = _record_of(request, kind, pk)
+    if record is None:
+        raise Http404
+    today = timezone.localdate()
+    start = _day(request.GET.get("from", ""), date(today.year, 1, 1))
+    end = _day(request.GET.get("to", ""), today)
+    purchases = request.GET.get("side") == "purchases"
+    report = selectors.products_report(
+        request.organization, start=start, end=end, purchases=purchases, **{kind: record}
+    )
+    if request.GET.get("format") == "csv":
+        return _report_csv(record, report, start, end)
+    return render(
+        request,
+        "sales/report.html",
+        {"record": record, "kind": kind, "report": report, "start": start, "end": end,
+         "purchases": purchases},
+    )  # fmt: skip
+
+
+def _report_csv(record, report, start: date, end: date) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition(
+        f"{record} {start.isoformat()} {end.isoformat()}.csv"
+    )
+    writer = csv.writer(response)
+    writer.writerow(
+        [_("Currency"), _("Item"), _("SKU"), _("Units"), _("Net"), _("Cost"), _("Margin"),
+         _("Margin %")]
+    )  # fmt: skip
+    for currency, rows in report.items():
+        for row in rows:
+            writer.writerow(
+                [currency, _csv_text(row.label), _csv_text(row.sku), f"{row.units.normalize():f}",
+                 f"{row.net:.2f}", f"{row.cost:.2f}", f"{row.margin:.2f}",
+                 "" if row.margin_pct is None else f"{row.margin_pct}"]
+            )  # fmt: skip
+    return response
+
+
+def _csv_text(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 # --- Catalog --------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ URL_NAMES = {
     "document_list",
     "document_create",
     "sales_panel",
+    "sales_report",
     "document_detail",
     "document_edit",
     "document_pdf",
@@ -209,6 +210,9 @@ PAGE_ROUTES = [
      lambda w: {"kind": "invoice", "currency": "EUR", "company_id": w.company.pk,
                 "company_name": "Initech"}, None, ALL_POST),
     ("sales_panel", "get", None, lambda w: {"kind": "company", "pk": w.company.pk}, ALL),
+    ("sales_report", "get", None, lambda w: {"kind": "company", "pk": w.company.pk}, ALL),
+    ("sales_report", "get", lambda w: {"format": "csv"},
+     lambda w: {"kind": "company", "pk": w.company.pk}, ALL),
     ("payment_add", "post", lambda w: {"date": "2026-02-01", "amount": "10", "method": "cash"},
      lambda w: {"pk": w.invoice.pk}, ALL_POST),
     ("document_convert", "post", lambda w: {"kind": "credit_note"},
@@ -272,12 +276,15 @@ def test_sales_pages_answer_by_role(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", ["contact", "company"])
-def test_the_panel_of_a_record_the_reader_cannot_see_is_404(client_for, acme, bob, carol, kind):
+@pytest.mark.parametrize("name", ["sales_panel", "sales_report"])
+def test_the_panel_of_a_record_the_reader_cannot_see_is_404(
+    client_for, acme, bob, carol, kind, name
+):
     factory = factories.ContactFactory if kind == "contact" else factories.CompanyFactory
     hidden = factory(organization=acme, created_by=carol, visibility="private")
 
     response = client_for(bob).get(
-        reverse("sales_panel", kwargs={"slug": "acme", "kind": kind, "pk": hidden.pk})
+        reverse(name, kwargs={"slug": "acme", "kind": kind, "pk": hidden.pk})
     )
 
     assert response.status_code == 404

@@ -100,7 +100,7 @@ def test_the_panel_shows_figures_documents_and_new_buttons(
     client_for, alice, books, django_assert_max_num_queries
 ):
     client = client_for(alice)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("sales_panel", args=["acme", "company", books.pk]))
 
     page = response.content.decode()
@@ -152,3 +152,97 @@ def test_a_private_contacts_documents_are_seen_only_by_who_sees_the_contact(
 def test_the_company_delete_page_says_its_documents_go_with_it(client_for, alice, books):
     page = client_for(alice).get(reverse("company_delete", args=["acme", books.pk]))
     assert "sales and purchase documents" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_months_chart_and_its_table_hold_the_same_numbers(client_for, acme, alice, books):
+    with scopes_disabled():
+        (eur, usd) = selectors.monthly(acme, year=THIS_YEAR, company=books)
+    february, march = eur.months[1], eur.months[2]
+    # February: invoices 1000 + 100 (the 500 one is of January), March: the credit note
+    assert (february.sales, march.sales, eur.months[0].sales) == (D("1100"), D("-200"), D("500"))
+    assert february.purchases == D("300")
+    assert february.sales_height == 95 and march.sales_height == 0
+    assert usd.months[1].sales == D("50")
+
+    page = (
+        client_for(alice)
+        .get(reverse("sales_panel", args=["acme", "company", books.pk]))
+        .content.decode()
+    )
+    assert "<svg" in page and "Show as table" in page
+    assert "€1,100.00" in page and "-€200.00" in page
+
+
+@pytest.mark.django_db
+def test_average_days_to_pay(acme, alice):
+    company = factories.CompanyFactory(organization=acme)
+    for days, amount in ((10, "122"), (30, "122")):
+        invoice = issue(acme, company, Kind.INVOICE, "100", on=date(THIS_YEAR, 1, 1))
+        with scopes_disabled():
+            services.payment_record(
+                document=invoice,
+                payment=Payment(date=date(THIS_YEAR, 1, 1) + timedelta(days=days),
+                                amount=D(amount), method="cash"),
+                user=None,
+            )  # fmt: skip
+    issue(acme, company, Kind.INVOICE, "100", on=date(THIS_YEAR, 1, 1))  # unpaid: not counted
+
+    with scopes_disabled():
+        assert selectors.average_days_to_pay(acme, year=THIS_YEAR, company=company) == 20.0
+
+
+@pytest.mark.django_db
+def test_the_products_report_per_item_with_margin_and_credit_notes(client_for, acme, alice):
+    company = factories.CompanyFactory(organization=acme, name="Enel")
+    panel = factories.product(acme, name="Solar panel", sku="PV-400", price=D("250"),
+                              cost=D("150"))  # fmt: skip
+    lines = [
+        {"product": panel, "description": "Solar panel", "quantity": "4", "unit_price": "250",
+         "cost": "150", "tax_rate": "22"},
+        {"description": "Installation", "quantity": "10", "unit_price": "80", "tax_rate": "22"},
+    ]  # fmt: skip
+    invoice = issue_lines(acme, company, Kind.INVOICE, lines)
+    with scopes_disabled():
+        note = services.document_convert(
+            source=invoice, kind=Kind.CREDIT_NOTE, user=alice,
+            line_ids=[invoice.lines.get(product=panel).pk],
+        )  # fmt: skip
+        note.lines.update(quantity=D("1"))
+        services.recompute(note)
+    factories.issued(note, issue_date=date(THIS_YEAR, 2, 10))
+    issue_lines(acme, company, Kind.INVOICE, lines, on=date(THIS_YEAR - 1, 5, 1))  # outside
+
+    with scopes_disabled():
+        (rows,) = selectors.products_report(
+            acme, start=date(THIS_YEAR, 1, 1), end=date(THIS_YEAR, 12, 31), company=company
+        ).values()
+    installation, panels = rows  # the largest net first
+    assert (panels.label, panels.units, panels.net, panels.cost) == (
+        "Solar panel",
+        D("3"),
+        D("750"),
+        D("450"),
+    )
+    assert (panels.margin, panels.margin_pct) == (D("300"), D("40.0"))
+    assert (installation.units, installation.net, installation.margin) == (
+        D("10"),
+        D("800"),
+        D("800"),
+    )
+
+    response = client_for(alice).get(
+        reverse("sales_report", args=["acme", "company", company.pk]),
+        {"from": f"{THIS_YEAR}-01-01", "to": f"{THIS_YEAR}-12-31", "format": "csv"},
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    lines_of_csv = response.content.decode().splitlines()
+    assert lines_of_csv[1:] == [
+        "EUR,Installation,,10,800.00,0.00,800.00,100.0",
+        "EUR,Solar panel,PV-400,3,750.00,450.00,300.00,40.0",
+    ]
+
+
+def issue_lines(acme, company, kind, lines, *, on=None):
+    row = factories.document(acme, kind=kind, company=company, lines=lines)
+    return factories.issued(row, issue_date=on or date(THIS_YEAR, 2, 1))
