@@ -6,6 +6,12 @@ class SalesConfig(AppConfig):
     name = "sales"
     verbose_name = _("Sales and purchases")
 
+    def seed_demo(self, *, organization, users) -> None:
+        """Called by `manage.py seed_demo` inside the organization's scope."""
+        from sales.demo import seed
+
+        seed(organization=organization, users=users)
+
     def delete_consequences(self, record, *, user) -> list[str]:
         """Called by `organizations.deletion.delete_consequences`: a contact's or company's
         documents go to the trash with it (and come back with it)."""
