@@ -101,11 +101,11 @@ def figures(organization: Organization, *, year: int, today: date | None = None,
         .values("currency")
         .annotate(
             invoiced=Sum("net", filter=in_year & Q(kind=Kind.INVOICE)),
-            credited=Sum("net", filter=in_year & Q(kind=Kind.CREDIT_NOTE)),
+            credit_notes=Sum("net", filter=in_year & Q(kind=Kind.CREDIT_NOTE)),
             bought=Sum("net", filter=in_year & Q(kind=Kind.BILL)),
-            receivable=Sum(DUE, filter=open_ & Q(kind=Kind.INVOICE)),
-            payable=Sum(DUE, filter=open_ & Q(kind=Kind.BILL)),
-            overdue=Sum(DUE, filter=open_ & Q(kind=Kind.INVOICE, due_date__lt=today)),
+            open_receivable=Sum(DUE, filter=open_ & Q(kind=Kind.INVOICE)),
+            open_payable=Sum(DUE, filter=open_ & Q(kind=Kind.BILL)),
+            open_overdue=Sum(DUE, filter=open_ & Q(kind=Kind.INVOICE, due_date__lt=today)),
         )
         .order_by("currency")
     )
@@ -113,11 +113,11 @@ def figures(organization: Organization, *, year: int, today: date | None = None,
     return [
         Figures(
             currency=row["currency"],
-            sales=(row["invoiced"] or zero) - (row["credited"] or zero),
+            sales=(row["invoiced"] or zero) - (row["credit_notes"] or zero),
             purchases=row["bought"] or zero,
-            receivable=row["receivable"] or zero,
-            payable=row["payable"] or zero,
-            overdue=row["overdue"] or zero,
+            receivable=row["open_receivable"] or zero,
+            payable=row["open_payable"] or zero,
+            overdue=row["open_overdue"] or zero,
         )
         for row in rows
     ]

@@ -41,7 +41,7 @@ def deliver(send_id: int) -> str:
     if send.status != SendStatus.QUEUED:
         return send.status
     with scope(organization=organization):
-        rows = list(send.recipients.all())
+        rows = list(send.recipients.order_by("id"))
         try:
             with transaction.atomic():
                 document = Document.objects.select_for_update().get(
