@@ -208,6 +208,12 @@ class LineForm(forms.ModelForm):
         for name in ("quantity", "unit_price", "discount_pct", "tax_rate", "withholding_rate"):
             self.fields[name].widget.attrs.update({"min": "0", "step": "any"})
         self.fields["description"].help_text = _("Left empty, the catalog item's name is used.")
+        if not self.instance.pk:
+            # Empty, not 0: an empty price or tax rate is the catalog item's.
+            self.initial["unit_price"] = None
+            self.initial["tax_rate"] = None
+            for name in ("unit_price", "tax_rate"):
+                self.fields[name].help_text = _("Left empty, the catalog item's.")
         if self.instance.pk and self.instance.product_id:
             self.initial.setdefault("product_id", self.instance.product_id)
             self.initial.setdefault("product_name", str(self.instance.product))

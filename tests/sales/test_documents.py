@@ -464,3 +464,14 @@ def test_pages_read_a_bounded_number_of_queries(
     ):
         with django_assert_max_num_queries(14):
             assert client.get(page).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_new_line_form_leaves_price_and_tax_empty_for_the_catalog(
+    client_for, acme, alice, company
+):
+    draft = factories.document(acme, company=company)
+    page = client_for(alice).get(url("document_detail", draft.pk)).content.decode()
+
+    assert 'name="unit_price"' in page and 'name="tax_rate"' in page
+    assert 'name="unit_price" value=' not in page and 'name="tax_rate" value=' not in page
