@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
@@ -121,6 +122,17 @@ def figures(organization: Organization, *, year: int, today: date | None = None,
         )
         for row in rows
     ]
+
+
+def kind_counts(organization: Organization, **party) -> list[tuple[str, str, int]]:
+    """How many documents of each kind a party has: (kind, label, count), one query."""
+    counts = dict(
+        Document.objects.filter(organization=organization, **party)
+        .order_by()
+        .values_list("kind")
+        .annotate(n=Count("id"))
+    )
+    return [(kind, label, counts[kind]) for kind, label in Kind.choices if counts.get(kind)]
 
 
 def party_documents(organization: Organization, **party) -> list[Document]:

@@ -553,6 +553,7 @@ def sales_panel(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResp
             "charts": selectors.monthly(organization, year=year, **party),
             "days_to_pay": selectors.average_days_to_pay(organization, year=year, **party),
             "documents": selectors.party_documents(organization, **party),
+            "kind_counts": selectors.kind_counts(organization, **party),
             "today": date.today(),
         },
     )

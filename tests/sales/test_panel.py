@@ -100,7 +100,8 @@ def test_the_panel_shows_figures_documents_and_new_buttons(
     client_for, alice, books, django_assert_max_num_queries
 ):
     client = client_for(alice)
-    with django_assert_max_num_queries(10):
+    client.get(reverse("dashboard", args=["acme"]))  # the session remembers the organization
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("sales_panel", args=["acme", "company", books.pk]))
 
     page = response.content.decode()
@@ -109,6 +110,9 @@ def test_the_panel_shows_figures_documents_and_new_buttons(
     assert "INV-" in page and "CN-" in page
     for kind in ("quote", "invoice", "purchase_order"):
         assert f"?kind={kind}&amp;company={books.pk}" in page
+    # The documents per type, each a link to the list of that type for the company.
+    assert f'?kind=invoice&amp;company={books.pk}">Invoice (6)' in page
+    assert f'?kind=credit_note&amp;company={books.pk}">Credit note (1)' in page
 
 
 @pytest.mark.django_db
