@@ -43,18 +43,20 @@ class SalesConfig(AppConfig):
         """Called by the storage page and the usage recount: the stored PDFs' bytes."""
         from django.db.models import Sum
 
-        from sales.models import Document
+        from sales.models import Document, Issuer
 
         held = Document.objects.filter(organization=organization).exclude(pdf_key="")
         total = held.aggregate(total=Sum("pdf_size"))["total"] or 0
-        return [(str(_("PDFs of issued documents")), total)] if total else []
+        logos = Issuer.objects.filter(organization=organization).exclude(logo_key="")
+        total += logos.aggregate(total=Sum("logo_size"))["total"] or 0
+        return [(str(_("Documents: PDFs and logo")), total)] if total else []
 
     def storage_held_keys(self, organization) -> set[str]:
         """Called by the storage audit: the stored PDFs are not orphans."""
-        from sales.models import Document
+        from sales.models import Document, Issuer
 
-        return set(
-            Document.objects.filter(organization=organization)
-            .exclude(pdf_key="")
-            .values_list("pdf_key", flat=True)
+        pdfs = Document.objects.filter(organization=organization).exclude(pdf_key="")
+        logos = Issuer.objects.filter(organization=organization).exclude(logo_key="")
+        return set(pdfs.values_list("pdf_key", flat=True)) | set(
+            logos.values_list("logo_key", flat=True)
         )

@@ -291,7 +291,31 @@ class ConvertForm(forms.Form):
         )
 
 
+LOGO_MAX_BYTES = 256 * 1024
+LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
 class IssuerForm(forms.ModelForm):
+    logo = forms.FileField(
+        label=_("Logo"), required=False, help_text=_("A PNG or JPEG image, up to 256 kB.")
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    def clean_logo(self):
+        upload = self.cleaned_data.get("logo")
+        if not upload:
+            return None
+        if upload.size > LOGO_MAX_BYTES:
+            raise forms.ValidationError(_("The logo is larger than 256 kB."))
+        head = upload.read(8)
+        upload.seek(0)
+        self.logo_type = next(
+            (kind for magic, kind in LOGO_TYPES.items() if head.startswith(magic)), ""
+        )
+        if not self.logo_type:
+            raise forms.ValidationError(_("Upload a PNG or JPEG image."))
+        return upload
+
     class Meta:
         model = Issuer
         fields = [

@@ -145,6 +145,10 @@ class Issuer(TenantModel):
     footer = models.TextField(
         _("footer"), blank=True, help_text=_("Printed at the foot of every document.")
     )
+    # The logo printed on documents: a PNG or JPEG in the default storage (services).
+    logo_key = models.CharField(max_length=100, blank=True, editable=False)
+    logo_type = models.CharField(max_length=20, blank=True, editable=False)
+    logo_size = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("issuer details")

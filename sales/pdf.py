@@ -8,6 +8,7 @@ organization's storage (`attachments.services.usage_reserve`) and are declared t
 storage audit (`SalesConfig.storage_held_keys`).
 """
 
+import base64
 import hashlib
 import logging
 
@@ -22,11 +23,6 @@ from sales import money
 from sales.models import Document, Issuer
 
 logger = logging.getLogger(__name__)
-
-
-def _refuse_fetch(url: str, *args, **kwargs):
-    """No resource is fetched while rendering: the template is self-contained."""
-    raise ValueError(f"Not fetched: {url[:80]}")
 
 
 def language_of(document: Document) -> str:
@@ -48,11 +44,13 @@ def render(document: Document) -> bytes:
                 "person": person,
                 "lines": lines,
                 "totals": money.compute(lines, document.currency),
+                "logo": logo_data_uri(issuer),
             },
         )
-    from weasyprint import HTML  # heavy: loaded by the first PDF, not by every process
+    from weasyprint import HTML, URLFetcher  # heavy: loaded by the first PDF only
 
-    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+    # Nothing is fetched from the network or the disk: only the embedded logo is read.
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
 
 
 def filename(document: Document) -> str:
@@ -100,3 +98,39 @@ def store(document: Document, data: bytes) -> bytes:
         len(data),
     )
     return data
+
+
+def logo_save(issuer: Issuer, upload, content_type: str) -> None:
+    """Keep `upload` as the issuer's logo (counted in the storage), dropping the old one."""
+    data = upload.read()
+    organization = issuer.organization
+    usage_reserve(organization=organization, size=len(data))  # QuotaExceeded: the view says so
+    try:
+        key = attachment_storage().save(
+            f"{new_storage_key(organization.pk)}.logo", ContentFile(data)
+        )
+    except Exception:
+        usage_release(organization_id=organization.pk, size=len(data))
+        raise
+    logo_remove(issuer)
+    issuer.logo_key, issuer.logo_type, issuer.logo_size = key, content_type, len(data)
+
+
+def logo_remove(issuer: Issuer) -> None:
+    if issuer.logo_key:
+        object_discard(issuer.logo_key)
+        usage_release(organization_id=issuer.organization_id, size=issuer.logo_size)
+    issuer.logo_key, issuer.logo_type, issuer.logo_size = "", "", 0
+
+
+def logo_data_uri(issuer: Issuer | None) -> str:
+    """The logo as a data: URI, the only kind of resource the PDF may load."""
+    if issuer is None or not issuer.logo_key:
+        return ""
+    try:
+        with attachment_storage().open(issuer.logo_key, "rb") as stored:
+            data = stored.read()
+    except OSError:
+        logger.warning("The logo of organization %s is missing.", issuer.organization_id)
+        return ""
+    return f"data:{issuer.logo_type};base64,{base64.b64encode(data).decode('ascii')}"

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from attachments.files import content_disposition
+from attachments.services import QuotaExceeded
 from companies.models import Company
 from contacts.models import Contact
 from directory.pagination import keyset_paginate
@@ -701,13 +702,29 @@ def issuer_edit(request: HttpRequest, slug: str) -> HttpResponse:
     issuer = Issuer.objects.filter(organization=organization).first() or Issuer(
         organization=organization, legal_name=organization.name
     )
-    form = IssuerForm(request.POST if request.method == "POST" else None, instance=issuer)
+    form = IssuerForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        instance=issuer,
+    )
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Details saved."))
-        return redirect("issuer_edit", slug=organization.slug)
+        issuer = form.save(commit=False)
+        try:
+            if form.cleaned_data["logo"]:
+                pdf.logo_save(issuer, form.cleaned_data["logo"], form.logo_type)
+            elif form.cleaned_data["remove_logo"]:
+                pdf.logo_remove(issuer)
+        except QuotaExceeded:
+            form.add_error("logo", _("The organization's storage is full."))
+        else:
+            issuer.save()
+            messages.success(request, _("Details saved."))
+            return redirect("issuer_edit", slug=organization.slug)
     return render(
-        request, "sales/issuer_form.html", {"form": form}, status=400 if form.is_bound else 200
+        request,
+        "sales/issuer_form.html",
+        {"form": form, "issuer": issuer},
+        status=400 if form.is_bound else 200,
     )
 
 

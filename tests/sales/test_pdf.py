@@ -1,6 +1,7 @@
 """The PDF of a document: what it prints, in its language; an issued one is stored once,
 immutable, with its SHA-256; a draft is rendered each time and marked DRAFT."""
 
+import base64
 import hashlib
 import io
 
@@ -120,3 +121,53 @@ def test_owners_save_the_details_with_a_valid_iban(client_for, acme, alice):
     assert response.status_code == 302
     with scopes_disabled():
         assert Issuer.objects.get().iban == "IT60X0542811101000000123456"
+
+
+# The smallest PNG: one transparent pixel.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+@pytest.mark.django_db
+def test_the_logo_is_printed_and_counted_in_the_storage(client_for, acme, alice):
+    from django.apps import apps
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(alice)
+    response = client.post(
+        reverse("issuer_edit", args=["acme"]),
+        {"legal_name": "Acme", "logo": SimpleUploadedFile("logo.png", PNG, "image/png")},
+    )
+    assert response.status_code == 302
+    with scopes_disabled():
+        issuer = Issuer.objects.get()
+    assert (issuer.logo_type, issuer.logo_size) == ("image/png", len(PNG))
+    assert issuer.logo_key in apps.get_app_config("sales").storage_held_keys(acme)
+
+    draft = factories.document(acme, company=factories.CompanyFactory(organization=acme),
+                               lines=[LINE])  # fmt: skip
+    content = client.get(reverse("document_pdf", args=["acme", draft.pk])).content
+    assert len(PdfReader(io.BytesIO(content)).pages[0].images) == 1
+
+    client.post(reverse("issuer_edit", args=["acme"]), {"legal_name": "Acme", "remove_logo": "on"})
+    with scopes_disabled():
+        assert Issuer.objects.get().logo_key == ""
+    assert not storages["default"].exists(issuer.logo_key)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "content"), [("logo.png", b"not an image at all"), ("big.png", PNG + b"0" * 300_000)]
+)
+def test_a_bad_logo_is_refused(client_for, acme, alice, name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client_for(alice).post(
+        reverse("issuer_edit", args=["acme"]),
+        {"legal_name": "Acme", "logo": SimpleUploadedFile(name, content, "image/png")},
+    )
+
+    assert response.status_code == 400
+    with scopes_disabled():
+        assert not Issuer.objects.exists()
