@@ -93,3 +93,37 @@ def test_alice_sells_from_the_panel_and_sees_the_figures(
     with scopes_disabled():
         invoice = Document.objects.get(kind="invoice")
     assert invoice.status == "partially_paid" and invoice.source.kind == "quote"
+
+
+def test_the_other_sales_pages_pass_the_accessibility_checks(
+    page,  # noqa: F811
+    login,  # noqa: F811
+    live_server,
+    acme,
+    alice,
+):
+    """Every page is checked by axe-core as it loads (tests/e2e/conftest.py)."""
+    enel = factories.CompanyFactory(organization=acme, created_by=alice, name="Enel Green Power")
+    person = factories.ContactFactory(organization=acme, first_name="Marco", last_name="Rossi")
+    factories.AffiliationFactory(contact=person, company=enel)
+    product = factories.product(acme, name="Solar panel 400W", sku="PV-400")
+    invoice = factories.issued(
+        factories.document(acme, company=enel, lines=[{"product": product, "quantity": "2",
+                                                       "unit_price": "250", "tax_rate": "22"}])
+    )  # fmt: skip
+    base = f"{live_server.url}/o/acme/sales"
+
+    login(page, alice)
+    for path, heading in (
+        ("/", "Sales & purchases"),
+        ("/catalog/", "Products & services"),
+        (f"/catalog/{product.pk}/", "Edit Solar panel 400W"),
+        ("/series/", "Numbering"),
+        ("/details/", "Details on documents"),
+        (f"/report/company/{enel.pk}/", "What was sold to Enel Green Power"),
+        (f"/recipients/{enel.pk}/", "Who receives the documents of Enel Green Power"),
+        (f"/{invoice.pk}/", "Invoice INV-"),
+        (f"/{invoice.pk}/convert/", "Convert"),
+    ):
+        page.goto(base + path)
+        page.get_by_role("heading", name=heading).first.wait_for()
