@@ -37,13 +37,16 @@ def take(series: NumberSeries, day: date) -> tuple[str, int, int]:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("A number is taken inside the issuing transaction.")
     period = period_of(series, day)
-    NumberCounter.objects.bulk_create(
-        [NumberCounter(organization_id=series.organization_id, series=series, period=period)],
-        ignore_conflicts=True,
-    )
-    counter = NumberCounter.objects.select_for_update().get(
+    counters = NumberCounter.objects.select_for_update().filter(
         organization_id=series.organization_id, series=series, period=period
     )
+    counter = counters.first()
+    if counter is None:  # the period's first number: make its counter (once), then lock it
+        NumberCounter.objects.bulk_create(
+            [NumberCounter(organization_id=series.organization_id, series=series, period=period)],
+            ignore_conflicts=True,
+        )
+        counter = counters.get()
     value = counter.next_value
     counter.next_value = value + 1
     counter.save(update_fields=["next_value"])

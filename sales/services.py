@@ -161,7 +161,13 @@ def document_delete(*, document: Document) -> None:
 
 def recompute(document: Document) -> money.Totals:
     """Store the lines' nets and the document's totals, from the lines."""
-    lines = list(document.lines.all())
+    totals = _store_totals(document, list(document.lines.all()))
+    document.save(update_fields=["net", "tax", "withholding", "gross", "updated_at"])
+    return totals
+
+
+def _store_totals(document: Document, lines: list[DocumentLine]) -> money.Totals:
+    """Set the document's totals from `lines`, saving the lines whose net changed."""
     totals = money.compute(lines, document.currency)
     changed = []
     for line in lines:
@@ -173,7 +179,6 @@ def recompute(document: Document) -> money.Totals:
         DocumentLine.objects.bulk_update(changed, ["net"])
     document.net, document.tax = totals.net, totals.tax
     document.withholding, document.gross = totals.withholding, totals.gross
-    document.save(update_fields=["net", "tax", "withholding", "gross", "updated_at"])
     return totals
 
 
@@ -275,28 +280,35 @@ def document_issue(
     The number comes from the series' counter, locked until the commit (no gap, no
     duplicate); anything failing after it rolls the number back with the rest.
     """
-    locked = _lock(document)
+    # The row as it is now, locked (its party read along, not locked: `of` self).
+    locked = (
+        Document.objects.select_for_update(of=("self",))
+        .select_related("company", "contact")
+        .get(organization_id=document.organization_id, pk=document.pk)
+    )
     _refuse_unless_draft(locked)
-    if not locked.lines.exists():
+    lines = list(locked.lines.all())
+    if not lines:
         raise ValidationError(_("Add at least one line before issuing."))
     if series is None:
         series = default_series(document.organization, document.kind)
     elif series.kind != document.kind or series.organization_id != document.organization_id:
         raise ValidationError({"series": _("Choose a series of this document type.")})
-    document.refresh_from_db()
-    document.issue_date = issue_date or document.issue_date or timezone.localdate()
-    if document.is_payable and document.due_date is None:
-        document.due_date = document.issue_date
-    if not document.billing_address.strip():
-        document.billing_address = address_of(document)
-    recompute(document)
-    document.number, document.number_value, document.period = numbering.take(
-        series, document.issue_date
-    )
-    document.series = series
-    document.status = Status.ISSUED
-    document.issued_at = timezone.now()
-    document.save()
+    locked.issue_date = issue_date or locked.issue_date or timezone.localdate()
+    if locked.is_payable and locked.due_date is None:
+        locked.due_date = locked.issue_date
+    if not locked.billing_address.strip():
+        locked.billing_address = address_of(locked)
+    _store_totals(locked, lines)
+    locked.number, locked.number_value, locked.period = numbering.take(series, locked.issue_date)
+    locked.series = series
+    locked.status = Status.ISSUED
+    locked.issued_at = timezone.now()
+    locked.save()
+    # The caller's instance shows the issued document.
+    for field in Document._meta.concrete_fields:
+        setattr(document, field.attname, getattr(locked, field.attname))
+    document._state.fields_cache.update(locked._state.fields_cache)
     if document.kind == Kind.CREDIT_NOTE and document.source_id:
         invoice = Document.objects.select_for_update().get(
             organization_id=document.organization_id, pk=document.source_id

@@ -176,3 +176,16 @@ def test_twenty_concurrent_issues_get_twenty_numbers_without_gap_or_duplicate(ac
         numbers = set(Document.objects.values_list("number", flat=True))
     assert values == list(range(1, 21))
     assert len(numbers) == 20
+
+
+@pytest.mark.django_db
+def test_issuing_reads_and_writes_a_bounded_number_of_rows(
+    acme, alice, django_assert_max_num_queries
+):
+    """Issuing 1,000 invoices in a row must stay fast: a handful of queries each."""
+    company = factories.CompanyFactory(organization=acme)
+    first, second = (factories.document(acme, company=company, lines=[LINE, LINE]) for _ in "ab")
+    factories.issued(first, user=alice)  # the series and its counter exist from now on
+
+    with scopes_disabled(), django_assert_max_num_queries(10):
+        services.document_issue(document=second, user=alice)
