@@ -236,7 +236,7 @@ def build_cases(
     documents = Document.objects.filter(organization=organization, company=flagship).count()
     cases += [
         Case(
-            f"sales & purchases of the company ({documents:,} documents, panel section)",
+            f"sales section of the company ({documents:,} documents)",
             "list",
             f"/o/{slug}/sales/panel/company/{flagship.pk}/",
         ),
