@@ -11,7 +11,7 @@ WORKDIR /app
 # Pinned, hash-checked dependencies first, so code changes reuse this layer.
 COPY requirements.lock ./
 RUN pip install --require-hashes -r requirements.lock \
-    && apt-get update -qq && apt-get install -y -qq --no-install-recommends gettext \
+    && apt-get update -qq && apt-get install -y -qq --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 \
     && rm -rf /var/lib/apt/lists/*
 
 COPY . .

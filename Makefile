@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # `make run PORT=8001` serves on another port.
 PORT ?= 8000
 
-.PHONY: install run test lint e2e bench load clean messages screenshots
+.PHONY: pango install run test lint e2e bench load clean messages screenshots
 
 # Find a Python >= 3.12: the one .python-version names through pyenv, else any on PATH.
 PYTHON ?= $(shell for c in "$$(pyenv which python3 2>/dev/null)" python3.13 python3.12 python3 \
@@ -33,7 +33,13 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 		else sudo apt-get install -y -qq gettext >/dev/null; fi; }
 	msgfmt --check -o $@ $<
 
-install: $(STAMP) $(MO_FILES)
+# The documents' PDFs (issue 15): WeasyPrint needs Pango, installed here when missing.
+pango:
+	@ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || { \
+		if [ "$$(id -u)" -eq 0 ]; then apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+		else sudo apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; fi; }
+
+install: $(STAMP) $(MO_FILES) pango
 
 # After changing user-facing strings: extract them into every catalogue, then translate the
 # new entries (tests/i18n/test_catalogues.py fails until every one is).

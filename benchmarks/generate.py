@@ -63,6 +63,8 @@ LOADED_TABLES = [
     "activity_activitylink",
     "notes_note",
     "opportunities_opportunity",
+    "sales_document",
+    "sales_documentline",
 ]
 
 PROJECT_NAMES = [
@@ -85,6 +87,8 @@ class Plan:
     detail_connections: int = 20
     reader_activities: int = 10_000
     opportunities: int = 200_000
+    documents: int = 2_000_000
+    flagship_documents: int = 5_000
 
     @classmethod
     def at(cls, scale: float) -> "Plan":
@@ -101,6 +105,8 @@ class Plan:
             flagship_persons=min(1_000, contacts // 2),
             reader_activities=max(100, round(10_000 * scale)),
             opportunities=max(100, round(200_000 * scale)),
+            documents=max(200, round(2_000_000 * scale)),
+            flagship_documents=max(50, min(5_000, round(2_000_000 * scale) // 4)),
         )
 
     @property
@@ -687,6 +693,105 @@ def _insert_opportunities(cursor, plan: Plan, params: dict) -> None:
         StageTotal.rebuild(org)
 
 
+# Document n's kind is DOCUMENT_KINDS[n mod 10]: mostly invoices.
+DOCUMENT_KINDS = ["invoice"] * 6 + ["credit_note", "quote", "bill", "purchase_order"]
+
+
+def _insert_documents(cursor, plan: Plan, params: dict) -> None:
+    """Sales and purchase documents (issue 15): a 50-item catalog and `plan.documents`
+    documents (2,000,000 at scale 1) of three lines each on the bench organization's
+    companies and contacts, issued over the last two years; the flagship company has the
+    first `plan.flagship_documents` (5,000). Invoices and bills are paid, partly paid or
+    open (one in three each), one document in fifty is a draft (no number)."""
+    org, owner = params["big_org_id"], params["user_ids"][0]
+    kinds = sorted(set(DOCUMENT_KINDS))
+    cursor.execute(
+        """
+        INSERT INTO sales_numberseries (organization_id, kind, name, format, yearly_reset,
+                                        is_default)
+        SELECT %s, kind, 'Default', fmt, false, true
+        FROM unnest(%s::text[], %s::text[]) AS s(kind, fmt)
+        RETURNING kind, id
+        """,
+        [org, kinds, [f"{kind[:3].upper()}-%%%%%%%" for kind in kinds]],
+    )
+    series = dict(cursor.fetchall())
+    cursor.execute(
+        """
+        INSERT INTO sales_product (organization_id, kind, name, sku, unit, price, currency,
+                                   tax_rate, cost, active, created_at)
+        SELECT %s, CASE WHEN mod(n, 2) = 0 THEN 'service' ELSE 'product' END, 'Item ' || n,
+               'SKU-' || n, 'pcs', 10 + n * 5, 'EUR', 22, 5 + n * 2, true, now()
+        FROM generate_series(1, 50) AS n
+        RETURNING id
+        """,
+        [org],
+    )
+    product = min(row[0] for row in cursor.fetchall())
+    cursor.execute(
+        """
+        INSERT INTO sales_document (
+            organization_id, kind, status, company_id, contact_id, series_id, number,
+            number_value, period, reference, currency, issue_date, due_date, payment_terms,
+            billing_address, notes, net, tax, withholding, gross, paid, credited, paid_on,
+            issued_at, language, pdf_key, pdf_sha256, pdf_size, created_by_id, created_at,
+            updated_at)
+        SELECT %(org)s, k.kind, st.status,
+               CASE WHEN n <= %(flagship)s THEN %(company)s
+                    WHEN mod(n, 2) = 1 THEN %(company)s + mod(n * 7, %(companies)s) END,
+               CASE WHEN n > %(flagship)s AND mod(n, 2) = 0
+                    THEN %(contact)s + mod(n * 13, %(contacts)s) END,
+               CASE WHEN st.status <> 'draft' THEN (%(series)s::bigint[])[k.i] END,
+               CASE WHEN st.status <> 'draft'
+                    THEN upper(left(k.kind, 3)) || '-' || lpad(n::text, 7, '0') ELSE '' END,
+               CASE WHEN st.status <> 'draft' THEN n END,
+               CASE WHEN st.status <> 'draft' THEN 0 END,
+               '', CASE WHEN mod(n, 10) = 3 THEN 'USD' ELSE 'EUR' END,
+               d.issued, d.issued + 30, '', '', '',
+               a.net, a.net * 0.22, 0, a.net * 1.22,
+               CASE st.status WHEN 'paid' THEN a.net * 1.22
+                              WHEN 'partially_paid' THEN round(a.net * 0.61, 2) ELSE 0 END,
+               0, CASE WHEN st.status = 'paid' THEN d.issued + mod(n, 60)::int END,
+               CASE WHEN st.status <> 'draft' THEN d.issued::timestamptz END,
+               '', '', '', 0, %(owner)s, now() - make_interval(mins => n), now()
+        FROM generate_series(1, %(count)s) AS n,
+             LATERAL (SELECT 1 + mod(n, 10) AS i,
+                             (%(kinds)s::text[])[1 + mod(n, 10)] AS kind) k,
+             LATERAL (SELECT CASE WHEN mod(n, 50) = 0 THEN 'draft'
+                                  WHEN k.kind IN ('invoice', 'bill')
+                                  THEN (ARRAY['paid', 'partially_paid', 'issued'])[1 + mod(n, 3)]
+                                  ELSE 'issued' END AS status) st,
+             LATERAL (SELECT current_date - mod(n, 730)::int AS issued) d,
+             LATERAL (SELECT (100 + mod(n * 37, 9900))::numeric(18, 4) AS net) a
+        """,
+        {
+            "org": org,
+            "flagship": plan.flagship_documents,
+            "company": params["company_base"],
+            "companies": plan.companies,
+            "contact": params["contact_base"],
+            "contacts": plan.contacts,
+            "series": [series[kind] for kind in DOCUMENT_KINDS],
+            "kinds": DOCUMENT_KINDS,
+            "owner": owner,
+            "count": plan.documents,
+        },
+    )
+    cursor.execute(
+        """
+        INSERT INTO sales_documentline (
+            organization_id, document_id, position, product_id, description, quantity, unit,
+            unit_price, discount_pct, tax_rate, withholding_rate, cost, net)
+        SELECT %(org)s, d.id, p, %(product)s + mod(d.id + p, 50),
+               'Item ' || (1 + mod(d.id + p, 50)), 1, 'pcs', round(d.net / 3, 2), 0, 22, 0,
+               round(d.net / 6, 2), round(d.net / 3, 2)
+        FROM sales_document d, generate_series(1, 3) AS p
+        WHERE d.organization_id = %(org)s
+        """,
+        {"org": org, "product": product},
+    )
+
+
 def _reserve_ids(cursor, table: str, count: int) -> int:
     """Reserve `count` consecutive ids of `table`; return the first."""
     cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
@@ -916,6 +1021,7 @@ def generate(*, plan: Plan, log: Callable[[str], None] = print) -> Summary:
             lambda: _insert_activities_and_notes(cursor, plan, params),
         )
         step("opportunities", lambda: _insert_opportunities(cursor, plan, params))
+        step("sales documents and lines", lambda: _insert_documents(cursor, plan, params))
         step(f"rebuild {len(definitions)} indexes", lambda: _rebuild(cursor, definitions, log))
         step("analyze", lambda: [cursor.execute(f"ANALYZE {table}") for table in LOADED_TABLES])
         counts = _counts(cursor, org_ids)

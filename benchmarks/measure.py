@@ -32,6 +32,7 @@ from directory import views as directory_views
 from events.models import Event
 from opportunities.models import Opportunity
 from organizations.models import Organization, User
+from sales.models import Document
 
 DEEP_PAGE = 10_000
 MAX_QUERIES = 10
@@ -228,6 +229,21 @@ def build_cases(
             "open opportunities of the company (panel section)",
             "list",
             f"/o/{slug}/opportunities/panel/company/{flagship.pk}/",
+        ),
+    ]
+    # Sales documents (issue 15): the company panel's section over its documents (the
+    # year's figures, the chart, the counts, the latest ones) and its products report.
+    documents = Document.objects.filter(organization=organization, company=flagship).count()
+    cases += [
+        Case(
+            f"sales section of the company ({documents:,} documents)",
+            "list",
+            f"/o/{slug}/sales/panel/company/{flagship.pk}/",
+        ),
+        Case(
+            "products & services report of the company (a year)",
+            "list",
+            f"/o/{slug}/sales/report/company/{flagship.pk}/",
         ),
     ]
     return cases

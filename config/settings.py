@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "timeline",
     # The sales pipeline (issue 19).
     "opportunities",
+    # Sales and purchase documents (issue 15).
+    "sales",
     # The trash (issue 14): deletes that can be undone, above every floor it restores.
     "trash",
     # Duplicates and merges (issue 17): a merge's losers go to the trash, so above it.
@@ -360,5 +362,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint (the documents' PDFs) narrates every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -24,6 +24,7 @@ tenant_urlpatterns = [
     path("", include("history.urls")),
     path("", include("notes.urls")),
     path("opportunities/", include("opportunities.urls")),
+    path("sales/", include("sales.urls")),
     path("trash/", include("trash.urls")),
     path("", include("merging.urls")),
 ]

@@ -38,6 +38,9 @@ class EventKind(models.TextChoices):
     OPPORTUNITY_LOST = "opportunity_lost", _("Opportunity lost")
     MERGED = "merged", _("Duplicates merged into this record")
     MERGED_INTO = "merged_into", _("Merged into another record")
+    DOCUMENT_ISSUED = "document_issued", _("Document issued")
+    PAYMENT_RECORDED = "payment_recorded", _("Payment recorded")
+    DOCUMENT_SENT = "document_sent", _("Document sent")
 
 
 # The timeline's filter chips: each groups the kinds a user thinks of as one.
@@ -68,6 +71,10 @@ KIND_GROUPS = {
             EventKind.OPPORTUNITY_WON,
             EventKind.OPPORTUNITY_LOST,
         ],
+    ),
+    "documents": (
+        _("Sales and purchases"),
+        [EventKind.DOCUMENT_ISSUED, EventKind.PAYMENT_RECORDED, EventKind.DOCUMENT_SENT],
     ),
 }
 

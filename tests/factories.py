@@ -416,3 +416,51 @@ def opportunity(
             owner=owner,
             description=description,
         )
+
+
+# --- Sales and purchase documents (issue 15) ------------------------------------------------
+
+
+def product(organization, **fields):
+    """A catalog item written directly."""
+    from decimal import Decimal
+
+    from sales.models import Product
+
+    values = {"name": "Consulting", "price": Decimal("100"), "tax_rate": Decimal("22"), **fields}
+    with scopes_disabled():
+        return Product.objects.create(organization=organization, **values)
+
+
+def document(organization, *, kind="invoice", company=None, contact=None, lines=(), **fields):
+    """A draft written directly, with `lines` as dicts of DocumentLine fields; its totals
+    are computed by the service that stores them (`sales.services.recompute`)."""
+    from sales.models import Document, DocumentLine
+    from sales.services import recompute
+
+    with scopes_disabled():
+        row = Document.objects.create(
+            organization=organization,
+            kind=kind,
+            company=company,
+            contact=contact,
+            currency=fields.pop("currency", "EUR"),
+            **fields,
+        )
+        for position, values in enumerate(lines, start=1):
+            DocumentLine.objects.create(
+                organization=organization,
+                document=row,
+                position=position,
+                **{"description": f"Line {position}", **values},
+            )
+        recompute(row)
+        return row
+
+
+def issued(row, *, user=None, issue_date=None):
+    """Issue a draft through the service (number, totals, timeline event)."""
+    from sales.services import document_issue
+
+    with scopes_disabled():
+        return document_issue(document=row, user=user, issue_date=issue_date)

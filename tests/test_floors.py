@@ -27,6 +27,7 @@ FLOORS = {
     "activity": 4,
     "timeline": 4,
     "opportunities": 4,
+    "sales": 4,
     "trash": 5,
     "merging": 6,
     "config": 9,

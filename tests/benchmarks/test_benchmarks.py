@@ -21,6 +21,7 @@ from notes.models import Note
 from opportunities.models import Opportunity
 from organizations.mentions import mentioned_emails
 from organizations.models import Membership, Organization, Role, User
+from sales.models import Document, DocumentLine
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = generate.Plan.at(0.0003)
@@ -113,6 +114,12 @@ def test_generator_builds_the_measured_records(generated, unscoped):
     assert Opportunity.objects.filter(organization=bench).count() == PLAN.opportunities
     assert Opportunity.objects.filter(contact=hub, state="open").count() == 30
     assert Opportunity.objects.filter(company=flagship, state="open").count() >= 30
+    # Sales documents (issue 15): three lines each, the flagship's first ones.
+    assert Document.objects.filter(organization=bench).count() == PLAN.documents
+    assert DocumentLine.objects.filter(organization=bench).count() == 3 * PLAN.documents
+    assert Document.objects.filter(company=flagship).count() >= PLAN.flagship_documents
+    numbered = Document.objects.exclude(status="draft")
+    assert numbered.values("number").distinct().count() == numbered.count()
 
 
 @postgres_only

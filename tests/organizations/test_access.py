@@ -277,6 +277,10 @@ def test_every_organization_url_is_in_the_table():
     from tests.transfers.test_import_access import URL_NAMES as IMPORT_URL_NAMES
 
     covered |= IMPORT_URL_NAMES
+    # And the sales documents (roles × a document of a public company or private contact).
+    from tests.sales.test_access import URL_NAMES as SALES_URL_NAMES
+
+    covered |= SALES_URL_NAMES
     missing = organization_url_names() - covered
 
     assert not missing, f"Add these URLs to ROUTES in {__name__}: {sorted(missing)}"
