@@ -18,7 +18,12 @@ from directory.models import DirectoryRecord
 from directory.pagination import bounded_count, keyset_paginate
 from directory.search import search_capped
 from directory.services import mention_names
-from organizations.deletion import delete_consequences, delete_to_trash, undo_tag
+from organizations.deletion import (
+    delete_consequences,
+    delete_refusals,
+    delete_to_trash,
+    undo_tag,
+)
 from organizations.http import search_text
 from organizations.mentions import mentioned_emails
 from organizations.models import Organization, RecordType, Role, User
@@ -373,7 +378,9 @@ def delete_view(
     """The delete view of contacts or companies: GET confirms, POST deletes.
 
     GET lists what the delete takes along; POST moves it all to the trash (when the trash
-    app is installed) and the flash message offers to undo it.
+    app is installed) and the flash message offers to undo it. A record an app refuses to
+    see deleted (`delete_refusals`: a party of issued documents) is not: the page says
+    why, a POST is answered 409 (from a list row: the row stays, the reason is flashed).
 
     `find(user, organization, pk)` reads the record through `visible_to` (404 when it
     is not visible); only its creator or an owner may delete it (403 for anyone else).
@@ -384,12 +391,20 @@ def delete_view(
         record = find(request.user, request.organization, pk)
         app, kind = _names(type(record))
         require_delete_right(request, record)
-        if request.method != "POST":
-            consequences = delete_consequences(record, user=request.user)
+        refusals = delete_refusals(record, user=request.user)
+        if request.method == "POST" and refusals and request.htmx:
+            for line in refusals:
+                messages.error(request, line)
+            response = render(request, "_messages.html", {"oob": True}, status=200)
+            response["HX-Reswap"] = "none"
+            return response
+        if request.method != "POST" or refusals:
+            consequences = [] if refusals else delete_consequences(record, user=request.user)
             return render(
                 request,
                 f"{app}/{kind}_confirm_delete.html",
-                {kind: record, "consequences": consequences},
+                {kind: record, "consequences": consequences, "refusals": refusals},
+                status=409 if request.method == "POST" else 200,
             )
         name = str(record)
         batch = delete_to_trash(record, user=request.user, delete=lambda: delete(record))

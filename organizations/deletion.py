@@ -9,6 +9,7 @@ to list.
 |---|---|---|
 | `move_to_trash(record, *, user, delete, extra=())` | `delete_to_trash` | the trash batch |
 | `delete_consequences(record, *, user)` | `delete_consequences` | lines for the confirmation page |
+| `delete_refusals(record, *, user)` | `delete_refusals` | why it may not be deleted at all |
 | `storage_held(organization)` | the storage page, the usage recount | `(label, bytes)` lines |
 | `storage_held_keys(organization)` | `attachments_check` | storage keys that are not orphans |
 """
@@ -37,6 +38,12 @@ def delete_to_trash(record, *, user, delete: Callable[[], object], extra: Iterab
 def delete_consequences(record, *, user) -> list[str]:
     """What deleting `record` takes along, as lines for the confirmation page."""
     return [line for hook in _hooks("delete_consequences") for line in hook(record, user=user)]
+
+
+def delete_refusals(record, *, user) -> list[str]:
+    """Why `record` may not be deleted at all, as lines (none: it may). A company with
+    issued invoices, say: issued documents are kept, and so is their party."""
+    return [line for hook in _hooks("delete_refusals") for line in hook(record, user=user)]
 
 
 def storage_held(organization) -> list[tuple[str, int]]:

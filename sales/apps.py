@@ -12,10 +12,10 @@ class SalesConfig(AppConfig):
 
         seed(organization=organization, users=users)
 
-    def delete_consequences(self, record, *, user) -> list[str]:
-        """Called by `organizations.deletion.delete_consequences`: a contact's or company's
-        documents go to the trash with it (and come back with it)."""
-        from django.db.models import Count, Q
+    def delete_refusals(self, record, *, user) -> list[str]:
+        """Called by `organizations.deletion.delete_refusals`: a contact or company that is
+        the party of an issued document is not deleted. Issued documents are kept as they
+        were issued (corrections go through a credit note), and so is whom they name."""
         from django.utils.translation import ngettext
 
         from sales.models import Document, Status
@@ -25,18 +25,48 @@ class SalesConfig(AppConfig):
         )
         if field is None:
             return []
-        counts = Document.objects.filter(
-            organization_id=record.organization_id, **{field: record}
-        ).aggregate(total=Count("id"), issued=Count("id", filter=~Q(status=Status.DRAFT)))
-        if not counts["total"]:
+        issued = (
+            Document.objects.filter(organization_id=record.organization_id, **{field: record})
+            .exclude(status=Status.DRAFT)
+            .count()
+        )
+        if not issued:
             return []
         return [
             ngettext(
-                "%(count)d sales or purchase document (%(issued)d issued) goes with it.",
-                "%(count)d sales and purchase documents (%(issued)d issued) go with it.",
-                counts["total"],
+                "It is the party of %(count)d issued document, which is kept as it was issued.",
+                "It is the party of %(count)d issued documents, which are kept as they were "
+                "issued.",
+                issued,
             )
-            % {"count": counts["total"], "issued": counts["issued"]}
+            % {"count": issued}
+        ]
+
+    def delete_consequences(self, record, *, user) -> list[str]:
+        """Called by `organizations.deletion.delete_consequences`: a contact's or company's
+        draft documents go to the trash with it (and come back with it); one with issued
+        documents is not deleted at all (`delete_refusals`)."""
+        from django.utils.translation import ngettext
+
+        from sales.models import Document, Status
+
+        field = {"contacts.contact": "contact", "companies.company": "company"}.get(
+            record._meta.label_lower
+        )
+        if field is None:
+            return []
+        drafts = Document.objects.filter(
+            organization_id=record.organization_id, status=Status.DRAFT, **{field: record}
+        ).count()
+        if not drafts:
+            return []
+        return [
+            ngettext(
+                "%(count)d draft document goes with it.",
+                "%(count)d draft documents go with it.",
+                drafts,
+            )
+            % {"count": drafts}
         ]
 
     def storage_held(self, organization) -> list[tuple[str, int]]:

@@ -7,10 +7,12 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
+from companies.models import Company
 from organizations.scoping import scopes_disabled
 from sales import selectors, services
-from sales.models import Kind, Payment
+from sales.models import Document, Kind, Payment
 from tests import factories
+from trash.models import TrashBatch
 
 THIS_YEAR = date.today().year
 
@@ -153,9 +155,41 @@ def test_a_private_contacts_documents_are_seen_only_by_who_sees_the_contact(
 
 
 @pytest.mark.django_db
-def test_the_company_delete_page_says_its_documents_go_with_it(client_for, alice, books):
-    page = client_for(alice).get(reverse("company_delete", args=["acme", books.pk]))
-    assert "sales and purchase documents" in page.content.decode()
+def test_a_party_of_issued_documents_is_not_deleted(client_for, alice, books):
+    """Issued documents are kept as issued, and so is the party they name: the delete
+    page says why and offers no button; a POST (a list row's, too) deletes nothing."""
+    client = client_for(alice)
+    url = reverse("company_delete", args=["acme", books.pk])
+
+    page = client.get(url).content.decode()
+    refused = client.post(url)
+    from_row = client.post(url, HTTP_HX_REQUEST="true")
+
+    assert 'id="delete-refused"' in page and "issued documents" in page
+    assert '<button type="submit" class="danger">' not in page
+    assert refused.status_code == 409
+    assert from_row.status_code == 200 and from_row["HX-Reswap"] == "none"
+    assert "issued documents" in from_row.content.decode()
+    with scopes_disabled():
+        assert Company.objects.filter(pk=books.pk).exists()
+        assert Document.objects.filter(company=books).exclude(status="draft").exists()
+
+
+@pytest.mark.django_db
+def test_a_partys_drafts_go_to_the_trash_with_it_and_come_back(client_for, acme, alice):
+    company = factories.CompanyFactory(organization=acme, name="Draft Co")
+    draft = factories.document(acme, company=company, lines=[line("10")])
+    client = client_for(alice)
+    url = reverse("company_delete", args=["acme", company.pk])
+
+    assert "1 draft document goes with it." in client.get(url).content.decode()
+    assert client.post(url).status_code == 302
+    with scopes_disabled():
+        assert not Document.objects.filter(pk=draft.pk).exists()
+        batch = TrashBatch.objects.get()
+    client.post(reverse("trash_restore", args=["acme", batch.pk]))
+    with scopes_disabled():
+        assert Document.objects.filter(pk=draft.pk, company=company).exists()
 
 
 @pytest.mark.django_db
